@@ -1,0 +1,26 @@
+"""Helpers for reading diplomatic texts: corpus -> sentences -> tokens -> feature matrix.
+
+The functions other code relies on::
+
+    from analysis import load_corpus, sentences, tokenize
+    corpus = load_corpus("seeds")          # one row per document, manifest columns + texts
+    sentences(corpus.text[0])              # list of sentences (NLTK Punkt, domain abbreviations)
+    tokenize(corpus.text[0])               # features counted: normalised, stemmed, compounds joined
+"""
+from .corpus import (cleaning_report, load_corpus, load_corpus_with_warnings, read_manifest,
+                     require_column)
+from .describe import corpus_summary, document_labels, document_sizes
+from .dfm import DocumentFeatureMatrix, document_feature_matrix, top_features
+from .errors import CodebookError, CorpusError, CorpusWarning, ParameterError
+from .sentences import sentence_table, sentences
+from .tokens import stem, surface_forms, tokenize, word_tokens
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CodebookError", "CorpusError", "CorpusWarning", "DocumentFeatureMatrix", "ParameterError",
+    "cleaning_report", "corpus_summary", "document_feature_matrix", "document_labels",
+    "document_sizes", "load_corpus", "load_corpus_with_warnings", "read_manifest",
+    "require_column", "sentence_table", "sentences", "stem",
+    "surface_forms", "tokenize", "top_features", "word_tokens",
+]

@@ -1,0 +1,133 @@
+"""Figures shared by the notebooks: one palette per grouping, captions, readable defaults.
+
+Colours come from the Okabe-Ito palette (safe for the common colour-vision deficiencies) and
+are assigned to a grouping's labels in sorted order, so "China" has the same colour in every
+notebook of a run. Every figure carries a caption line saying what it can and cannot show.
+"""
+import textwrap
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
+             "#000000")
+GREY = "#999999"
+
+plt.rcParams.update({
+    "figure.dpi": 100, "font.size": 10, "axes.titlesize": 12, "axes.titleweight": "bold",
+    "axes.spines.top": False, "axes.spines.right": False, "axes.titlelocation": "left",
+})
+
+
+def group_colors(labels):
+    """Colour per label, assigned in sorted order (beyond eight labels, colours repeat
+    with lighter shades, so use facets or top-N for many groups)."""
+    ordered = sorted({str(label) for label in labels})
+    colors = {}
+    for i, label in enumerate(ordered):
+        base = matplotlib.colors.to_rgb(OKABE_ITO[i % len(OKABE_ITO)])
+        lighten = 0.45 * (i // len(OKABE_ITO) > 0)
+        colors[label] = tuple(c + (1 - c) * lighten for c in base)
+    return colors
+
+
+def add_caption(fig, text, width=110):
+    """Put a one-line (wrapped) caption under the axes: what the figure can and cannot show."""
+    fig.text(0.0, -0.02, textwrap.fill(text, width), ha="left", va="top", fontsize=8.5,
+             color="#333333", transform=fig.transFigure)
+
+
+def legend_for(ax, colors, title=None):
+    """A legend with one patch per label, in sorted order, outside the axes on the right."""
+    handles = [matplotlib.patches.Patch(color=c, label=l) for l, c in colors.items()]
+    ax.legend(handles=handles, title=title, frameon=False, loc="upper left",
+              bbox_to_anchor=(1.01, 1.0))
+
+
+def barh(labels, values, colors, title, xlabel, caption, legend=None, legend_title=None):
+    """Horizontal bars, first label at the top; returns the figure."""
+    height = max(2.2, 0.32 * len(labels) + 1.2)
+    fig, ax = plt.subplots(figsize=(8, height))
+    y = np.arange(len(labels))
+    ax.barh(y, values, color=colors)
+    ax.set_yticks(y, labels)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    if legend:
+        legend_for(ax, legend, legend_title)
+    add_caption(fig, caption)
+    fig.tight_layout()
+    return fig
+
+
+def timeline(corpus, group_by="origin"):
+    """Documents per event date and group: one dot per (date, group), sized by count.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    table : pandas.DataFrame
+        ``event_date``, ``group``, ``documents``, ``doc_ids`` (the dots' contents).
+    """
+    table = (corpus.groupby(["event_date", group_by], sort=True)["doc_id"]
+             .agg(documents="count", doc_ids=lambda ids: "; ".join(sorted(ids)))
+             .reset_index().rename(columns={group_by: "group"}))
+    groups = sorted(table["group"].astype(str).unique())
+    colors = group_colors(groups)
+    fig, ax = plt.subplots(figsize=(9, max(2.4, 0.55 * len(groups) + 1.4)))
+    y = table["group"].astype(str).map({g: i for i, g in enumerate(groups)})
+    ax.scatter(table["event_date"], y, s=60 + 60 * (table["documents"] - 1),
+               c=[colors[str(g)] for g in table["group"]], zorder=3, edgecolors="white")
+    for date, yy, n in zip(table["event_date"], y, table["documents"]):
+        if n > 1:
+            ax.annotate(str(n), (date, yy), xytext=(0, 9), textcoords="offset points",
+                        ha="center", fontsize=8)
+    ax.set_yticks(range(len(groups)), groups)
+    ax.set_ylim(-0.7, len(groups) - 0.3)
+    ax.grid(axis="x", color="#dddddd", zorder=0)
+    ax.set_xlabel("event date")
+    ax.set_ylabel(group_by)
+    ax.set_title(f"Documents per event date, by {group_by}")
+    fig.autofmt_xdate()
+    add_caption(fig, "Each dot is one event date and group; its size and number give the "
+                     "documents about it. Shows what the corpus covers, not how often the "
+                     "leaders actually spoke.")
+    fig.tight_layout()
+    return fig, table
+
+
+def lengths(sizes, groups, group_by="origin", max_listed=40):
+    """Words per document (bars, up to ``max_listed`` documents) or per group (histogram).
+
+    Parameters
+    ----------
+    sizes : pandas.DataFrame
+        From :func:`analysis.document_sizes`.
+    groups : pandas.Series
+        The grouping value of each document, aligned with ``sizes``.
+    """
+    colors = group_colors(groups)
+    caption = ("Length in word tokens after cleaning (stop words included). Length differences "
+               "reflect the outlet's format as much as the event.")
+    if len(sizes) <= max_listed:
+        order = sizes.assign(group=groups.astype(str).to_numpy()).sort_values(["group", "label"])
+        fig = barh(order["label"], order["words"], [colors[g] for g in order["group"]],
+                   "Words per document", "words (tokens)", caption, legend=colors,
+                   legend_title=group_by)
+        return fig
+    fig, ax = plt.subplots(figsize=(8, 4))
+    bins = np.histogram_bin_edges(sizes["words"], bins=30)
+    for group, color in colors.items():
+        ax.hist(sizes["words"][groups.astype(str).to_numpy() == group], bins=bins,
+                histtype="step", linewidth=1.8, color=color, label=group)
+    ax.set_xlabel("words per document (tokens)")
+    ax.set_ylabel("documents")
+    ax.set_title(f"Document length by {group_by} ({len(sizes)} documents)")
+    legend_for(ax, colors, group_by)
+    add_caption(fig, caption)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,123 @@
+"""Turn text into tokens: normalised, lower-cased, compounds joined, stop words out, stemmed.
+
+The pipeline, each step usable on its own (as in scikit-learn's ``build_analyzer``)::
+
+    normalized_text -> word_tokens -> (stop words removed) -> stem -> tokenize
+
+``tokenize`` is the analyser used for every count in the suite and can be passed to a
+scikit-learn vectoriser as ``analyzer=analysis.tokenize``. Stems are for counting; use
+:func:`surface_forms` to show a stem as the word most often written ("cooperation", not
+"cooper").
+"""
+from collections import Counter, defaultdict
+from functools import lru_cache
+
+from nltk.stem.snowball import SnowballStemmer
+from nltk.tokenize import MWETokenizer, RegexpTokenizer
+
+from .normalize import normalized_text
+from .resources import read_word_list
+
+# Words are runs of letters/digits/underscores with inner apostrophes ("people's"); hyphens
+# and all other punctuation separate words. A compiled regular expression is much faster than
+# NLTK's Treebank tokeniser and gives the same words for counting.
+_WORDS = RegexpTokenizer(r"\w+(?:'\w+)*")
+MWE_SEPARATOR = "_"
+
+
+@lru_cache(maxsize=None)
+def _mwe_tokenizer():
+    phrases = [tuple(w.lower() for w in _WORDS.tokenize(line)) for line in read_word_list("mwe.txt")]
+    return MWETokenizer([p for p in phrases if len(p) > 1], separator=MWE_SEPARATOR)
+
+
+@lru_cache(maxsize=None)
+def stop_words():
+    """The project's stop words (``stopwords.txt``), lower case, as a frozenset."""
+    return frozenset(w.lower() for w in read_word_list("stopwords.txt"))
+
+
+_STEMMER = SnowballStemmer("english")
+
+
+@lru_cache(maxsize=None)
+def stem(word):
+    """Snowball stem of a lower-case word; joined expressions ("world_war_ii") stay whole."""
+    if MWE_SEPARATOR in word:
+        return word
+    return _STEMMER.stem(word)
+
+
+def _is_number(word):
+    return word.replace("_", "").isdigit()
+
+
+def word_tokens(text, remove_stopwords=False, normalize=True):
+    """Lower-case word tokens of ``text``, spelling and names normalised, compounds joined.
+
+    Possessive "'s" is dropped and tokens made only of digits are left out (years and sums
+    would otherwise be the most "distinctive" words of every document).
+
+    Parameters
+    ----------
+    text : str
+    remove_stopwords : bool, default False
+    normalize : bool, default True
+        Apply :func:`analysis.normalize.normalized_text` first.
+
+    Returns
+    -------
+    list of str
+    """
+    if normalize:
+        text = normalized_text(text)
+    words = []
+    for word in _WORDS.tokenize(text):
+        word = word.lower()
+        if word.endswith("'s"):
+            word = word[:-2]
+        if word and not _is_number(word):
+            words.append(word)
+    words = _mwe_tokenizer().tokenize(words)
+    if remove_stopwords:
+        stops = stop_words()
+        words = [w for w in words if w not in stops]
+    return words
+
+
+def tokenize(text):
+    """The features counted for ``text``: normalised, stop words out, stemmed, compounds joined.
+
+    Returns
+    -------
+    list of str
+        One feature per counted word, in text order.
+    """
+    return [stem(w) for w in word_tokens(text, remove_stopwords=True)]
+
+
+def surface_forms(texts):
+    """For each feature, the word form most often written in ``texts`` (ties: alphabetical).
+
+    Parameters
+    ----------
+    texts : iterable of str
+
+    Returns
+    -------
+    dict
+        Feature (stem) -> display form, with "_" of joined expressions shown as spaces.
+    """
+    return surface_forms_of_words(word_tokens(t, remove_stopwords=True) for t in texts)
+
+
+def surface_forms_of_words(word_lists):
+    """As :func:`surface_forms`, from lists of words already made by :func:`word_tokens`."""
+    seen = defaultdict(Counter)
+    for words in word_lists:
+        for word in words:
+            seen[stem(word)][word] += 1
+    return {
+        feature: min(forms.items(), key=lambda kv: (-kv[1], kv[0]))[0].replace(MWE_SEPARATOR, " ")
+        for feature, forms in seen.items()
+    }
