@@ -111,7 +111,8 @@ def run_notebook(notebook, corpus_dir, out_dir, parameters=None, log=print):
     staging.mkdir(parents=True)
     declared = declared_parameters(notebook)
     values = {k: v for k, v in (parameters or {}).items() if k in declared}
-    values.update(corpus_dir=str(Path(corpus_dir).resolve()), out_dir=str(staging))
+    values.update(corpus_dir=_shown_path(corpus_dir, notebook.parent),
+                  out_dir=_shown_path(staging, notebook.parent))
     executed = staging / f"{name}.ipynb"
     started = time.perf_counter()
     log(f"running {name} ...")
@@ -140,6 +141,15 @@ def run_notebook(notebook, corpus_dir, out_dir, parameters=None, log=print):
     shutil.rmtree(staging, ignore_errors=True)
     return {"notebook": name, "ok": True, "seconds": time.perf_counter() - started,
             "report": str(report), "error": None}
+
+
+def _shown_path(path, notebook_dir):
+    """``path`` relative to the notebook's folder when both are in one repository (so a
+    rendered report shows "../seeds", not this machine's folders), else absolute."""
+    path, notebook_dir = Path(path).resolve(), Path(notebook_dir).resolve()
+    if notebook_dir.parent in path.parents or path == notebook_dir.parent:
+        return os.path.relpath(path, notebook_dir)
+    return str(path)
 
 
 def _describe_failure(exc):

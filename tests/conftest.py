@@ -1,0 +1,70 @@
+import csv
+import random
+from pathlib import Path
+
+import pytest
+
+import analysis
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+MANIFEST_COLUMNS = ["doc_id", "file", "outlet", "origin", "source_type", "event_date"]
+
+
+@pytest.fixture(scope="session")
+def seed_corpus():
+    return analysis.load_corpus(SEEDS)
+
+
+def write_corpus(folder, documents, columns=None):
+    """Write a corpus folder: each document a dict of manifest values plus ``text`` (str or
+    bytes) written to its ``file``. Returns the folder."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    columns = columns or list(dict.fromkeys(
+        MANIFEST_COLUMNS + [k for d in documents for k in d if k != "text"]))
+    with open(folder / "manifest.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        for doc in documents:
+            writer.writerow({c: doc.get(c, "") for c in columns})
+    for doc in documents:
+        if "text" in doc:
+            data = doc["text"] if isinstance(doc["text"], bytes) else doc["text"].encode("utf-8")
+            (folder / doc["file"]).write_bytes(data)
+    return folder
+
+
+def document(doc_id, text, **values):
+    base = {"doc_id": doc_id, "file": f"{doc_id}.txt", "outlet": "Gazette", "origin": "A",
+            "source_type": "speech", "event_date": "1998-03-04", "text": text}
+    base.update(values)
+    return base
+
+
+@pytest.fixture
+def make_corpus(tmp_path):
+    def _make(documents, name="corpus", columns=None):
+        return write_corpus(tmp_path / name, documents, columns)
+    return _make
+
+
+WORDS = ("budget ministry harvest railway reform pension parliament coalition tariff river "
+         "province vaccine school teacher drought bridge election mandate export grain").split()
+
+
+def synthetic_documents(n, years, groups, seed=0):
+    """Documents that look nothing like the seeds: ministries and parties over many years."""
+    rng = random.Random(seed)
+    docs = []
+    for i in range(n):
+        sentences = []
+        for _ in range(rng.randint(3, 8)):
+            words = rng.sample(WORDS, 6)
+            sentences.append(" ".join(words).capitalize() + ".")
+        year = years[i % len(years)]
+        docs.append(document(
+            f"d{i:03d}", "\n".join(sentences), outlet=f"Outlet {i % 7}", origin=groups[i % len(groups)],
+            source_type=("speech", "press release", "interview")[i % 3],
+            event_date=f"{year}-{1 + i % 12:02d}-{1 + i % 27:02d}", party=f"party {i % 4}"))
+    return docs

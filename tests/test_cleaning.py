@@ -1,0 +1,57 @@
+import analysis
+from analysis.cleaning import clean, normalize_unicode
+
+
+def _doc(corpus, doc_id):
+    return corpus.set_index("doc_id").loc[doc_id]
+
+
+def test_chrome_scrape_header_attribution_and_truncation_are_removed(seed_corpus):
+    realist = _doc(seed_corpus, "2026-02-04_ru_realist")
+    assert "Site icon" in realist["raw_text"] and "Site icon" not in realist["text"]
+    assert "Exit mobile version" in realist["raw_text"]
+    assert "Exit mobile version" not in realist["text"]
+    assert realist["text"].startswith("Putin and Xi reaffirm strategic partnership")
+
+    xinhua = _doc(seed_corpus, "2026-02-04_cn_state_media")
+    assert xinhua["raw_text"].startswith(" date 2026-02-05")
+    assert xinhua["text"].startswith("China and Russia should increase high-level exchanges")
+
+    kremlin = _doc(seed_corpus, "2025-01-21_ru_kremlin")
+    assert "<…>" in kremlin["raw_text"]
+    assert "<…>" not in kremlin["text"] and "<...>" not in kremlin["text"]
+    assert kremlin["text"].endswith("peace and prosperity to your people.")
+
+    mfa = _doc(seed_corpus, "2025-01-21_cn_mfa")
+    assert "Source – Foreign Ministry of China" in mfa["raw_text"]
+    assert "Foreign Ministry of China" not in mfa["text"]
+    assert mfa["text"].endswith("Wang Yi attended the meeting.")
+
+
+def test_quotes_dashes_and_spaces_are_written_one_way():
+    text, changes = normalize_unicode("“Taiwan independence” – China’s\u00a0stance — ok…")
+    assert text == '"Taiwan independence" - China\'s stance - ok...'
+    assert changes["left double quotation mark"] == 1 and changes["en dash"] == 1
+    assert changes["no-break space"] == 1
+
+
+def test_cleaning_report_lists_every_removal_per_document(seed_corpus):
+    report = analysis.cleaning_report(seed_corpus)
+    assert set(report.columns) == {"doc_id", "step", "rule", "count", "example"}
+    removed = report[~report["step"].isin(["unicode", "spelling", "alias"])]
+    found = set(zip(removed["doc_id"], removed["rule"]))
+    assert found == {
+        ("2025-01-21_cn_mfa", "readout_label"), ("2025-01-21_cn_mfa", "attribution"),
+        ("2025-01-21_ru_kremlin", "readout_label"), ("2025-01-21_ru_kremlin", "truncation"),
+        ("2026-02-04_ru_realist", "site_icon"), ("2026-02-04_ru_realist", "exit_mobile"),
+        ("2026-02-04_cn_state_media", "scrape_date"),
+    }
+    spelling = report[(report["step"] == "spelling")
+                      & (report["rule"] == "neighbourliness -> neighborliness")]
+    assert list(spelling["doc_id"]) == ["2025-01-21_ru_kremlin"]
+
+
+def test_clean_keeps_words_as_written_and_tidies_blank_lines():
+    text, changes = clean("Site icon X\n\n\n\nThe neighbourliness  of   UN members.\n\nExit mobile version\n")
+    assert text == "The neighbourliness of UN members."
+    assert {c["rule"] for c in changes} == {"site_icon", "exit_mobile"}

@@ -1,0 +1,124 @@
+import warnings
+
+import pandas as pd
+import pytest
+
+import analysis
+from analysis import CorpusError, CorpusWarning
+from conftest import SEEDS, document
+
+
+def test_seed_corpus_has_six_documents_with_manifest_columns_year_and_texts(seed_corpus):
+    assert len(seed_corpus) == 6
+    for column in ["doc_id", "file", "outlet", "origin", "source_type", "event_date", "year",
+                   "event", "raw_text", "text", "notes"]:
+        assert column in seed_corpus.columns
+    assert sorted(seed_corpus["year"].unique()) == [2025, 2026]
+    assert seed_corpus["doc_id"].is_unique
+    assert pd.api.types.is_datetime64_any_dtype(seed_corpus["event_date"])
+
+
+def test_file_000_gives_two_documents_split_at_the_russian_readout(seed_corpus):
+    from_000 = seed_corpus[seed_corpus["file"] == "000_1a7a6798957a20c9.txt"]
+    assert list(from_000["origin"]) == ["China", "Russia"]
+    lines = (SEEDS / "000_1a7a6798957a20c9.txt").read_text(encoding="utf-8").splitlines()
+    split = next(i for i, line in enumerate(lines) if line.startswith("Russian readout"))
+    chinese, kremlin = from_000["raw_text"]
+    assert kremlin.splitlines()[0] == lines[split]
+    assert chinese.splitlines()[-1] == lines[split - 1]
+    assert "Russian readout" not in chinese and "Wang Yi attended" in chinese
+    assert kremlin.startswith("Russian readout: Talks with President of China")
+    assert "President of Russia Vladimir Putin:" in kremlin
+    assert "President of Russia Vladimir Putin:" not in chinese
+
+
+def test_events_default_to_event_date_and_group_the_three_2026_reports(seed_corpus):
+    told = seed_corpus.groupby("event")["doc_id"].count()
+    assert told["2026-02-04"] == 3 and told["2025-01-21"] == 2 and told["2025-02-24"] == 1
+
+
+def test_event_column_overrides_the_event_date(make_corpus):
+    folder = make_corpus([document("a", "One text here.", event="summit"),
+                          document("b", "Another text here.", event="", event_date="2001-02-03")])
+    corpus = analysis.load_corpus(folder)
+    assert list(corpus["event"]) == ["summit", "2001-02-03"]
+
+
+def test_errors_are_collected_and_name_row_file_and_problem(make_corpus):
+    docs = [
+        document("good", "A proper sentence."),
+        document("latin1", "Caf\xe9 au lait.".encode("latin-1")),
+        document("empty", "Site icon Realist\n<…>\n"),
+        document("good", "Same id again.", file="dup.txt"),
+        document("baddate", "Text.", event_date="21/01/2025"),
+        document("nofile", None, file="missing.txt"),
+        document("blank", "Text.", outlet=""),
+    ]
+    docs[5].pop("text")
+    folder = make_corpus(docs)
+    with pytest.raises(CorpusError) as caught:
+        analysis.load_corpus(folder)
+    problems = caught.value.problems
+    text = str(caught.value)
+    assert len(problems) == 6, text
+    assert any("latin1.txt is not valid UTF-8 (byte 3, line 1" in p and "line 3" in p for p in problems)
+    assert any("doc_id empty" in p and "empty after cleaning" in p for p in problems)
+    assert any("duplicate doc_id 'good'" in p and "line 5" in p and "first on line 2" in p
+               for p in problems)
+    assert any("event_date '21/01/2025' is not an ISO date" in p for p in problems)
+    assert any("missing.txt does not exist" in p for p in problems)
+    assert any("required value(s) empty: outlet" in p and "line 8" in p for p in problems)
+
+
+def test_missing_manifest_or_column_is_named(tmp_path, make_corpus):
+    with pytest.raises(CorpusError, match="manifest.csv is missing"):
+        analysis.load_corpus(tmp_path)
+    with pytest.raises(CorpusError, match="does not exist"):
+        analysis.load_corpus(tmp_path / "nowhere")
+    folder = make_corpus([document("a", "Text.")],
+                         columns=["doc_id", "file", "outlet", "origin", "event_date"])
+    with pytest.raises(CorpusError, match="required column.*source_type"):
+        analysis.load_corpus(folder)
+
+
+def test_line_ranges_are_checked(make_corpus):
+    folder = make_corpus([document("a", "one\ntwo\n", first_line="5"),
+                          document("b", "one\ntwo\n", file="b.txt", first_line="2", last_line="1"),
+                          document("c", "one\ntwo\n", file="c.txt", first_line="x")])
+    with pytest.raises(CorpusError) as caught:
+        analysis.load_corpus(folder)
+    text = str(caught.value)
+    assert "first_line 5 is past the end of a.txt (2 lines)" in text
+    assert "last_line 1 is before first_line 2" in text
+    assert "first_line 'x' is not a line number" in text
+
+
+def test_unlisted_text_file_warns_but_loads(make_corpus):
+    folder = make_corpus([document("a", "Text here.")])
+    (folder / "stray.txt").write_text("Not described.", encoding="utf-8")
+    with pytest.warns(CorpusWarning, match="stray.txt .* no row of manifest.csv describes it"):
+        corpus = analysis.load_corpus(folder)
+    assert list(corpus["doc_id"]) == ["a"]
+
+
+def test_loading_never_changes_the_seed_files(seed_corpus):
+    before = {p.name: p.read_bytes() for p in SEEDS.iterdir()}
+    analysis.load_corpus(SEEDS)
+    analysis.cleaning_report(seed_corpus)
+    assert {p.name: p.read_bytes() for p in SEEDS.iterdir()} == before
+
+
+def test_seed_files_are_the_shared_files_byte_for_byte():
+    shared = SEEDS.parent.parent / "shared" / "seeds"
+    if not shared.is_dir():
+        pytest.skip("../shared/seeds is not beside this checkout")
+    for source in shared.glob("*.txt"):
+        assert (SEEDS / source.name).read_bytes() == source.read_bytes()
+
+
+def test_manifest_notes_record_inferences(seed_corpus):
+    west = seed_corpus.set_index("doc_id").loc["2026-02-04_west_media"]
+    assert "inferred" in west["notes"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        analysis.load_corpus(SEEDS)

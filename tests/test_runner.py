@@ -1,0 +1,111 @@
+import json
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+import analysis
+from analysis.execute import NOTEBOOKS, notebook_paths, parse_value, run_notebooks
+from conftest import ROOT, SEEDS, document, synthetic_documents, write_corpus
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True,
+                          text=True, cwd=ROOT)
+
+
+def test_source_notebooks_are_stored_without_outputs_and_have_one_parameters_cell():
+    notebooks = sorted(NOTEBOOKS.glob("*.ipynb"))
+    assert notebooks, "no notebooks found"
+    for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert all(not c.outputs and c.execution_count is None for c in code), path.name
+        tagged = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+        assert len(tagged) == 1, f"{path.name}: needs exactly one cell tagged 'parameters'"
+        assert "corpus_dir" in tagged[0].source and "out_dir" in tagged[0].source
+
+
+@pytest.mark.parametrize("text,value", [("5", 5), ("0.5", 0.5), ('["2025", "2026"]', ["2025", "2026"]),
+                                        ("true", True), ("True", True), ("origin", "origin"),
+                                        ("{'a': 1}", {"a": 1}), ("source type", "source type")])
+def test_parameter_values_arrive_typed(text, value):
+    assert parse_value(text) == value
+
+
+def test_only_selects_notebooks_and_names_unknown_ones():
+    assert [p.stem for p in notebook_paths(only=["00"])] == ["00_corpus_overview"]
+    with pytest.raises(analysis.ParameterError, match="--only 99_nothing: no such notebook"):
+        notebook_paths(only=["99_nothing"])
+
+
+def test_validate_command_exits_1_and_names_the_problem(tmp_path):
+    ok = _cli("validate", "--corpus", str(SEEDS))
+    assert ok.returncode == 0 and "6 documents, 3 events" in ok.stdout
+    folder = write_corpus(tmp_path / "bad", [document("a", "Text.", event_date="2025-13-45")])
+    bad = _cli("validate", "--corpus", str(folder))
+    assert bad.returncode == 1
+    assert "manifest.csv line 2 (doc_id a): event_date '2025-13-45' is not an ISO date" in bad.stderr
+
+
+def test_run_rejects_unknown_parameter_before_running_anything(tmp_path):
+    result = _cli("run", "--out", str(tmp_path), "-p", "no_such_parameter", "1")
+    assert result.returncode == 2
+    assert "-p no_such_parameter: no selected notebook has such a parameter" in result.stderr
+    assert not (tmp_path / "reports").exists()
+
+
+def test_run_rejects_a_bad_corpus_before_running_anything(tmp_path):
+    folder = write_corpus(tmp_path / "bad", [document("a", b"\xff\xfe broken")])
+    with pytest.raises(analysis.CorpusError, match="a.txt is not valid UTF-8"):
+        run_notebooks(folder, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_overview_runs_on_seeds_and_a_failed_run_keeps_the_previous_outputs(tmp_path):
+    out = tmp_path / "out"
+    [result] = run_notebooks(SEEDS, out, only=["00"], log=lambda *_: None)
+    assert result["ok"], result["error"]
+    figures = out / "figures" / "00_corpus_overview"
+    for name in ["timeline", "lengths", "cleaning_steps", "top_features"]:
+        for ext in ["png", "svg", "csv"]:
+            assert (figures / f"{name}.{ext}").stat().st_size > 0, f"{name}.{ext}"
+    report = nbformat.read(out / "reports" / "00_corpus_overview.ipynb", as_version=4)
+    injected = next(c for c in report.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert 'corpus_dir = "../seeds"' in injected.source  # no machine path in a shared report
+    before = {p.name: p.read_bytes() for p in figures.iterdir()}
+    report_before = (out / "reports" / "00_corpus_overview.ipynb").read_bytes()
+
+    [failed] = run_notebooks(SEEDS, out, only=["00"], parameters={"top_n": 0}, log=lambda *_: None)
+    assert not failed["ok"]
+    assert "ParameterError" in failed["error"] and "top_n=0" in failed["error"]
+    assert failed["error"].startswith("cell ")
+    assert (out / "reports" / "failed" / "00_corpus_overview.ipynb").exists()
+    assert {p.name: p.read_bytes() for p in figures.iterdir()} == before
+    assert (out / "reports" / "00_corpus_overview.ipynb").read_bytes() == report_before
+    assert not (out / ".staging").exists()
+
+
+def test_cli_run_failure_exits_nonzero_and_names_notebook_and_cell(tmp_path):
+    result = _cli("run", "--out", str(tmp_path), "--only", "00", "-p", "group_by", "party")
+    assert result.returncode == 1
+    assert "00_corpus_overview failed at cell" in result.stderr
+    assert "group_by='party' is not a manifest column" in result.stderr
+
+
+def test_overview_on_a_corpus_unlike_the_seeds(tmp_path):
+    # One year, one origin, no event told twice, many outlets, an extra grouping column.
+    docs = synthetic_documents(15, years=[1998], groups=["Ministry of Agriculture"], seed=3)
+    for i, doc in enumerate(docs):
+        doc["event_date"] = f"1998-{1 + i % 12:02d}-{1 + i:02d}"
+    folder = write_corpus(tmp_path / "ministry", docs)
+    [result] = run_notebooks(folder, tmp_path / "out", parameters={"group_by": "party", "max_listed": 5},
+                             log=lambda *_: None)
+    assert result["ok"], result["error"]
+    report = nbformat.read(result["report"], as_version=4)
+    shown = json.dumps([c.get("outputs", []) for c in report.cells])
+    assert "No event is told by more than one document" in shown
+    assert "15 documents" in shown
+    table = (tmp_path / "out" / "figures" / "00_corpus_overview" / "lengths.csv").read_text()
+    assert "party 3" in table

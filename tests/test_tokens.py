@@ -1,0 +1,79 @@
+import pytest
+
+import analysis
+from analysis import sentences, tokenize
+from analysis.normalize import canonical_names
+
+
+def test_british_and_american_spellings_give_the_same_token():
+    assert tokenize("neighbourliness") == tokenize("neighborliness") == ["neighborli"]
+    assert tokenize("stabilising role") == tokenize("stabilizing role")
+    assert tokenize("Shanghai Cooperation Organisation") == tokenize("Shanghai Cooperation Organization") == ["sco"]
+
+
+@pytest.mark.parametrize("variant", ["U.N.", "UN", "United Nations", "the UN's", "united nations"])
+def test_un_variants_give_one_token(variant):
+    assert tokenize(f"{variant} Charter") == ["united_nations", "charter"]
+
+
+def test_us_the_country_is_not_us_the_pronoun():
+    assert tokenize("the US and the U.S. told us") == ["united_states", "united_states"]
+    assert canonical_names("Let us meet the US side in USD") == "Let us meet the United States side in USD"
+
+
+def test_new_start_the_treaty_is_not_a_new_start():
+    assert tokenize("New START expires") == ["new_start", "expir"]
+    assert tokenize("represents a new start") == ["repres", "new", "start"]
+
+
+def test_alias_with_its_acronym_in_brackets_counts_once():
+    assert tokenize("the Asia-Pacific Economic Cooperation (APEC) meeting") == ["apec", "meet"]
+    assert tokenize("the Shanghai Cooperation Organization (SCO)") == ["sco"]
+
+
+def test_multiword_expressions_are_joined():
+    words = analysis.word_tokens("World War II, the Global South, the Spring Festival, the "
+                                 "Power of Siberia pipeline and people-to-people exchanges")
+    for joined in ["world_war_ii", "global_south", "spring_festival", "power_of_siberia",
+                   "people_to_people"]:
+        assert joined in words
+    assert tokenize("the Second World War") == tokenize("World War II") == ["world_war_ii"]
+
+
+def test_stop_words_come_from_the_data_file_including_domain_words():
+    assert tokenize("The two presidents said that it was good") == ["good"]
+    assert "president" in analysis.tokens.stop_words()
+
+
+def test_tokens_are_lower_case_without_numbers_or_possessives():
+    assert tokenize("China's $245 billion trade in 2024") == ["china", "billion", "trade"]
+
+
+def test_surface_form_shows_the_written_word_not_the_stem(seed_corpus):
+    forms = analysis.surface_forms(seed_corpus["text"])
+    assert forms[analysis.stem("cooperation")] == "cooperation"
+    assert analysis.stem("cooperation") == "cooper"
+    assert forms["united_nations"] == "united nations"
+
+
+def test_feb_18_and_mr_do_not_end_a_sentence():
+    text = ("Delegations held talks in Riyadh on Feb. 18. Both sides agreed. Mr. Putin spoke "
+            "to the U.S. side. The U.N. Charter matters.")
+    assert sentences(text) == ["Delegations held talks in Riyadh on Feb. 18.", "Both sides agreed.",
+                               "Mr. Putin spoke to the U.S. side.", "The U.N. Charter matters."]
+
+
+def test_lines_are_paragraphs_so_speaker_headers_stand_alone(seed_corpus):
+    kremlin = seed_corpus.set_index("doc_id").loc["2025-01-21_ru_kremlin", "text"]
+    found = sentences(kremlin)
+    assert "President of Russia Vladimir Putin:" in found
+    assert any(s.startswith("High-level delegations from Russia and the US held talks on the Ukraine crisis in Riyadh, Saudi Arabia, on Feb 18.")
+               for s in sentences(seed_corpus.set_index("doc_id").loc["2025-02-24_cn_state_media", "text"]))
+
+
+def test_sentence_table_numbers_sentences_per_document(seed_corpus):
+    table = analysis.sentence_table(seed_corpus)
+    assert list(table.columns) == ["doc_id", "sentence_id", "sentence"]
+    first = table[table["doc_id"] == "2025-01-21_cn_mfa"]
+    assert list(first["sentence_id"][:3]) == [1, 2, 3]
+    assert first["sentence"].iloc[0] == "Beijing, January 21, 2025"
