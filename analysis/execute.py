@@ -12,6 +12,7 @@ import shutil
 import time
 from pathlib import Path
 
+import nbformat
 import papermill
 
 from .corpus import load_corpus
@@ -134,6 +135,7 @@ def run_notebook(notebook, corpus_dir, out_dir, parameters=None, log=print):
         _replace_folder(produced, out_dir / "figures" / name)
     report = out_dir / "reports" / f"{name}.ipynb"
     report.parent.mkdir(parents=True, exist_ok=True)
+    _settle_report(executed, values["out_dir"], _shown_path(out_dir, notebook.parent))
     os.replace(executed, report)
     stale = out_dir / "reports" / "failed" / f"{name}.ipynb"
     if stale.exists():
@@ -141,6 +143,28 @@ def run_notebook(notebook, corpus_dir, out_dir, parameters=None, log=print):
     shutil.rmtree(staging, ignore_errors=True)
     return {"notebook": name, "ok": True, "seconds": time.perf_counter() - started,
             "report": str(report), "error": None}
+
+
+_VOLATILE = ("start_time", "end_time", "duration", "input_path", "output_path",
+             "environment_variables")
+
+
+def _settle_report(path, staged_out, final_out):
+    """Make the executed notebook describe the final outputs and carry no run times, so the
+    same inputs give the same report (timings are reported by the runner instead)."""
+    nb = nbformat.read(path, as_version=4)
+    meta = nb.metadata.get("papermill", {})
+    for key in _VOLATILE:
+        meta.pop(key, None)
+    if meta.get("parameters", {}).get("out_dir") == staged_out:
+        meta["parameters"]["out_dir"] = final_out
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        for key in _VOLATILE:
+            cell.metadata.get("papermill", {}).pop(key, None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.source = cell.source.replace(f'out_dir = "{staged_out}"', f'out_dir = "{final_out}"')
+    nbformat.write(nb, path)
 
 
 def _shown_path(path, notebook_dir):

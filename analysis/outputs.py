@@ -34,7 +34,6 @@ def write_table(table, path):
     """Write ``table`` (DataFrame) as UTF-8 CSV without its index, atomically."""
     with atomic_path(path) as temporary:
         table.to_csv(temporary, index=False, lineterminator="\n", float_format="%.6g")
-    return Path(path)
 
 
 def save_figure(fig, table, folder, name, dpi=150):
@@ -50,21 +49,15 @@ def save_figure(fig, table, folder, name, dpi=150):
     name : str
         File stem, e.g. ``"timeline"``.
 
-    Returns
-    -------
-    list of Path
-        The three files written.
+    The figure stays open, so a notebook shows it below the cell.
     """
     folder = Path(folder)
-    written = []
     for ext in ("png", "svg"):
         target = folder / f"{name}.{ext}"
         with atomic_path(target) as temporary:
             fig.savefig(temporary, format=ext, dpi=dpi, bbox_inches="tight",
                         metadata=_METADATA[ext])
-        written.append(target)
-    written.append(write_table(table, folder / f"{name}.csv"))
-    return written
+    write_table(table, folder / f"{name}.csv")
 
 
 def figure_folder(out_dir, notebook):

@@ -7,10 +7,8 @@ notebook of a run. Every figure carries a caption line saying what it can and ca
 import textwrap
 
 import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
              "#000000")
@@ -64,44 +62,58 @@ def barh(labels, values, colors, title, xlabel, caption, legend=None, legend_tit
     return fig
 
 
-def timeline(corpus, group_by="origin"):
+MAX_GROUPS = 20
+
+
+def _shown_groups(values, max_groups=MAX_GROUPS):
+    """Sorted group labels, keeping the ``max_groups`` with most documents; and a note."""
+    counts = values.astype(str).value_counts()
+    if len(counts) <= max_groups:
+        return sorted(counts.index), ""
+    kept = sorted(counts.sort_values(ascending=False, kind="stable").index[:max_groups])
+    return kept, f" Only the {max_groups} groups with most documents of {len(counts)} are shown."
+
+
+def timeline(corpus, group_by="origin", max_groups=MAX_GROUPS):
     """Documents per event date and group: one dot per (date, group), sized by count.
 
     Returns
     -------
     fig : matplotlib.figure.Figure
     table : pandas.DataFrame
-        ``event_date``, ``group``, ``documents``, ``doc_ids`` (the dots' contents).
+        ``event_date``, ``group``, ``documents``, ``doc_ids`` (the dots' contents), all groups.
     """
-    table = (corpus.groupby(["event_date", group_by], sort=True)["doc_id"]
+    table = (corpus.assign(group=corpus[group_by].astype(str))
+             .groupby(["event_date", "group"], sort=True)["doc_id"]
              .agg(documents="count", doc_ids=lambda ids: "; ".join(sorted(ids)))
-             .reset_index().rename(columns={group_by: "group"}))
-    groups = sorted(table["group"].astype(str).unique())
+             .reset_index())
+    groups, note = _shown_groups(corpus[group_by], max_groups)
+    shown = table[table["group"].isin(groups)]
     colors = group_colors(groups)
-    fig, ax = plt.subplots(figsize=(9, max(2.4, 0.55 * len(groups) + 1.4)))
-    y = table["group"].astype(str).map({g: i for i, g in enumerate(groups)})
-    ax.scatter(table["event_date"], y, s=60 + 60 * (table["documents"] - 1),
-               c=[colors[str(g)] for g in table["group"]], zorder=3, edgecolors="white")
-    for date, yy, n in zip(table["event_date"], y, table["documents"]):
+    fig, ax = plt.subplots(figsize=(9, max(2.4, 0.45 * len(groups) + 1.4)))
+    y = shown["group"].map({g: i for i, g in enumerate(groups)})
+    ax.scatter(shown["event_date"], y, s=60 + 60 * (shown["documents"] - 1),
+               c=[colors[g] for g in shown["group"]], zorder=3, edgecolors="white")
+    for date, yy, n in zip(shown["event_date"], y, shown["documents"]):
         if n > 1:
             ax.annotate(str(n), (date, yy), xytext=(0, 9), textcoords="offset points",
                         ha="center", fontsize=8)
     ax.set_yticks(range(len(groups)), groups)
-    ax.set_ylim(-0.7, len(groups) - 0.3)
+    ax.set_ylim(len(groups) - 0.3, -0.7)
     ax.grid(axis="x", color="#dddddd", zorder=0)
     ax.set_xlabel("event date")
     ax.set_ylabel(group_by)
     ax.set_title(f"Documents per event date, by {group_by}")
     fig.autofmt_xdate()
     add_caption(fig, "Each dot is one event date and group; its size and number give the "
-                     "documents about it. Shows what the corpus covers, not how often the "
-                     "leaders actually spoke.")
+                     "documents about it. Shows what the corpus covers, not how often such "
+                     "events happened." + note)
     fig.tight_layout()
     return fig, table
 
 
-def lengths(sizes, groups, group_by="origin", max_listed=40):
-    """Words per document (bars, up to ``max_listed`` documents) or per group (histogram).
+def lengths(sizes, groups, group_by="origin", max_listed=40, max_groups=MAX_GROUPS):
+    """Words per document: bars (up to ``max_listed`` documents) or box-and-dots per group.
 
     Parameters
     ----------
@@ -110,24 +122,30 @@ def lengths(sizes, groups, group_by="origin", max_listed=40):
     groups : pandas.Series
         The grouping value of each document, aligned with ``sizes``.
     """
-    colors = group_colors(groups)
+    groups = groups.astype(str).reset_index(drop=True)
     caption = ("Length in word tokens after cleaning (stop words included). Length differences "
                "reflect the outlet's format as much as the event.")
     if len(sizes) <= max_listed:
-        order = sizes.assign(group=groups.astype(str).to_numpy()).sort_values(["group", "label"])
-        fig = barh(order["label"], order["words"], [colors[g] for g in order["group"]],
-                   "Words per document", "words (tokens)", caption, legend=colors,
-                   legend_title=group_by)
-        return fig
-    fig, ax = plt.subplots(figsize=(8, 4))
-    bins = np.histogram_bin_edges(sizes["words"], bins=30)
-    for group, color in colors.items():
-        ax.hist(sizes["words"][groups.astype(str).to_numpy() == group], bins=bins,
-                histtype="step", linewidth=1.8, color=color, label=group)
+        colors = group_colors(groups)
+        order = sizes.assign(group=groups.to_numpy()).sort_values(["group", "label"])
+        return barh(order["label"], order["words"], [colors[g] for g in order["group"]],
+                    "Words per document", "words (tokens)", caption, legend=colors,
+                    legend_title=group_by)
+    shown, note = _shown_groups(groups, max_groups)
+    colors = group_colors(shown)
+    values = [sizes["words"][groups == g].to_numpy() for g in shown]
+    fig, ax = plt.subplots(figsize=(8, max(2.4, 0.4 * len(shown) + 1.4)))
+    ax.boxplot(values, vert=False, widths=0.6, showfliers=False,
+               medianprops={"color": "black"}, boxprops={"color": GREY},
+               whiskerprops={"color": GREY}, capprops={"color": GREY})
+    rng = np.random.default_rng(0)  # jitter only; fixed so the figure is reproducible
+    for i, (group, vals) in enumerate(zip(shown, values), start=1):
+        ax.scatter(vals, i + rng.uniform(-0.18, 0.18, len(vals)), s=12, color=colors[group],
+                   alpha=0.8, zorder=3)
+    ax.set_yticks(range(1, len(shown) + 1), [f"{g} (n={len(v)})" for g, v in zip(shown, values)])
+    ax.invert_yaxis()
     ax.set_xlabel("words per document (tokens)")
-    ax.set_ylabel("documents")
     ax.set_title(f"Document length by {group_by} ({len(sizes)} documents)")
-    legend_for(ax, colors, group_by)
-    add_caption(fig, caption)
+    add_caption(fig, caption + " Boxes: quartiles and median; dots: documents." + note)
     fig.tight_layout()
     return fig

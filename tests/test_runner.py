@@ -74,6 +74,8 @@ def test_overview_runs_on_seeds_and_a_failed_run_keeps_the_previous_outputs(tmp_
     report = nbformat.read(out / "reports" / "00_corpus_overview.ipynb", as_version=4)
     injected = next(c for c in report.cells if "injected-parameters" in c.metadata.get("tags", []))
     assert 'corpus_dir = "../seeds"' in injected.source  # no machine path in a shared report
+    assert f'out_dir = "{out.resolve()}"' in injected.source  # the real outputs, not staging
+    assert "start_time" not in json.dumps(report.metadata) and "execution" not in report.cells[1].metadata
     before = {p.name: p.read_bytes() for p in figures.iterdir()}
     report_before = (out / "reports" / "00_corpus_overview.ipynb").read_bytes()
 
