@@ -163,6 +163,7 @@ def _settle_report(path, staged_out, final_out):
         for key in _VOLATILE:
             cell.metadata.get("papermill", {}).pop(key, None)
         if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill draws a random one
             cell.source = cell.source.replace(f'out_dir = "{staged_out}"', f'out_dir = "{final_out}"')
     nbformat.write(nb, path)
 
