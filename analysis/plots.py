@@ -112,8 +112,10 @@ def timeline(corpus, group_by="origin", max_groups=MAX_GROUPS):
     return fig, table
 
 
-def lengths(sizes, groups, group_by="origin", max_listed=40, max_groups=MAX_GROUPS):
-    """Words per document: bars (up to ``max_listed`` documents) or box-and-dots per group.
+def lengths(sizes, groups, group_by="origin", max_listed=40, max_groups=MAX_GROUPS,
+            measures=("words", "sentences")):
+    """Document length, one panel per measure: bars per document (up to ``max_listed``
+    documents), else box-and-dots per group.
 
     Parameters
     ----------
@@ -121,31 +123,48 @@ def lengths(sizes, groups, group_by="origin", max_listed=40, max_groups=MAX_GROU
         From :func:`analysis.document_sizes`.
     groups : pandas.Series
         The grouping value of each document, aligned with ``sizes``.
+    measures : sequence of str
+        Columns of ``sizes`` to show.
     """
     groups = groups.astype(str).reset_index(drop=True)
-    caption = ("Length in word tokens after cleaning (stop words included). Length differences "
-               "reflect the outlet's format as much as the event.")
-    if len(sizes) <= max_listed:
-        colors = group_colors(groups)
+    sizes = sizes.reset_index(drop=True)
+    caption = ("Length after cleaning: word tokens (stop words included) and sentences (Punkt). "
+               "Length differences reflect the outlet's format as much as the event.")
+    per_document = len(sizes) <= max_listed
+    if per_document:
         order = sizes.assign(group=groups.to_numpy()).sort_values(["group", "label"])
-        return barh(order["label"], order["words"], [colors[g] for g in order["group"]],
-                    "Words per document", "words (tokens)", caption, legend=colors,
-                    legend_title=group_by)
-    shown, note = _shown_groups(groups, max_groups)
-    colors = group_colors(shown)
-    values = [sizes["words"][groups == g].to_numpy() for g in shown]
-    fig, ax = plt.subplots(figsize=(8, max(2.4, 0.4 * len(shown) + 1.4)))
-    ax.boxplot(values, vert=False, widths=0.6, showfliers=False,
-               medianprops={"color": "black"}, boxprops={"color": GREY},
-               whiskerprops={"color": GREY}, capprops={"color": GREY})
+        labels, colors = list(order["label"]), group_colors(groups)
+        rows, note = len(order), ""
+    else:
+        shown, note = _shown_groups(groups, max_groups)
+        colors = group_colors(shown)
+        rows = len(shown)
+    fig, axes = plt.subplots(1, len(measures), sharey=True,
+                             figsize=(4 + 2.6 * len(measures), max(2.4, 0.4 * rows + 1.4)))
+    axes = np.atleast_1d(axes)
     rng = np.random.default_rng(0)  # jitter only; fixed so the figure is reproducible
-    for i, (group, vals) in enumerate(zip(shown, values), start=1):
-        ax.scatter(vals, i + rng.uniform(-0.18, 0.18, len(vals)), s=12, color=colors[group],
-                   alpha=0.8, zorder=3)
-    ax.set_yticks(range(1, len(shown) + 1), [f"{g} (n={len(v)})" for g, v in zip(shown, values)])
-    ax.invert_yaxis()
-    ax.set_xlabel("words per document (tokens)")
-    ax.set_title(f"Document length by {group_by} ({len(sizes)} documents)")
-    add_caption(fig, caption + " Boxes: quartiles and median; dots: documents." + note)
+    for ax, measure in zip(axes, measures):
+        if per_document:
+            ax.barh(np.arange(rows), order[measure], color=[colors[g] for g in order["group"]])
+            ax.set_yticks(np.arange(rows), labels)
+        else:
+            values = [sizes[measure][groups == g].to_numpy() for g in shown]
+            ax.boxplot(values, positions=np.arange(rows), vert=False, widths=0.6,
+                       showfliers=False, medianprops={"color": "black"},
+                       boxprops={"color": GREY}, whiskerprops={"color": GREY},
+                       capprops={"color": GREY})
+            for i, (group, vals) in enumerate(zip(shown, values)):
+                ax.scatter(vals, i + rng.uniform(-0.18, 0.18, len(vals)), s=12,
+                           color=colors[group], alpha=0.8, zorder=3)
+            ax.set_yticks(np.arange(rows), [f"{g} (n={len(v)})" for g, v in zip(shown, values)])
+        ax.set_xlabel(f"{measure} per document")
+    axes[0].set_ylim(rows - 0.5, -0.5)
+    what = "Length per document" if per_document else f"Document length by {group_by}"
+    axes[0].set_title(f"{what} ({len(sizes)} documents)")
+    if per_document:
+        legend_for(axes[-1], colors, group_by)
+    else:
+        caption += " Boxes: quartiles and median; dots: documents."
+    add_caption(fig, caption + note)
     fig.tight_layout()
     return fig
