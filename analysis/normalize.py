@@ -52,51 +52,67 @@ def _with_case_of(source, word):
     return word
 
 
-def americanize(text, changes=None):
-    """Replace British spellings with American ones, keeping the first letter's case.
+def _steps(changes=None):
+    """The normalisation steps in order, as (pattern, replace(match) -> str) pairs."""
+    spelling, mapping = _spelling()
+    aliases, exact, anycase, doubled = _aliases()
 
-    Parameters
-    ----------
-    text : str
-    changes : collections.Counter, optional
-        If given, incremented with ``"british -> american"`` per replacement.
-    """
-    pattern, mapping = _spelling()
-
-    def _swap(match):
+    def american(match):
         found = match.group(1)
-        american = mapping[found.lower()]
+        word = mapping[found.lower()]
         if changes is not None:
-            changes[f"{found.lower()} -> {american}"] += 1
-        return _with_case_of(found, american)
+            changes["spelling"][f"{found.lower()} -> {word}"] += 1
+        return _with_case_of(found, word)
 
-    return pattern.sub(_swap, text)
-
-
-def canonical_names(text, changes=None):
-    """Replace every alias with its canonical name (longest alias first).
-
-    Parameters
-    ----------
-    text : str
-    changes : collections.Counter, optional
-        If given, incremented with ``"alias -> canonical"`` per replacement.
-    """
-    pattern, exact, anycase, doubled = _aliases()
-
-    def _swap(match):
+    def canonical(match):
         found = match.group(1)
-        canonical = exact.get(found) or anycase[found.lower()]
+        name = exact.get(found) or anycase[found.lower()]
         if changes is not None:
-            changes[f"{found} -> {canonical}"] += 1
-        return canonical
+            changes["alias"][f"{found} -> {name}"] += 1
+        return name
 
-    return doubled.sub(r"\1", pattern.sub(_swap, text))
+    return ((spelling, american), (aliases, canonical), (doubled, lambda m: m.group(1)))
 
 
 def normalized_text(text, changes=None):
-    """Spelling and names normalised: :func:`americanize` then :func:`canonical_names`."""
-    return canonical_names(americanize(text, changes), changes)
+    """``text`` with British spellings made American and aliases replaced by canonical names.
+
+    Parameters
+    ----------
+    text : str
+    changes : dict of Counter, optional
+        ``{"spelling": Counter(), "alias": Counter()}``, incremented with ``"from -> to"``
+        per replacement.
+    """
+    for pattern, replace in _steps(changes):
+        text = pattern.sub(replace, text)
+    return text
+
+
+def normalized_text_with_offsets(text):
+    """:func:`normalized_text`, with where each character came from in ``text``.
+
+    Returns
+    -------
+    normalized : str
+    starts, ends : list of int, len(normalized)
+        For character ``i`` of the result, ``text[starts[i]:ends[i]]`` is what it stands for
+        (one character, or the whole alias or word it replaced).
+    """
+    starts, ends = list(range(len(text))), list(range(1, len(text) + 1))
+    for pattern, replace in _steps():
+        pieces, new_starts, new_ends, position = [], [], [], 0
+        for match in pattern.finditer(text):
+            begin, end = match.span()
+            replacement = replace(match)
+            pieces += [text[position:begin], replacement]
+            new_starts += starts[position:begin] + [starts[begin]] * len(replacement)
+            new_ends += ends[position:begin] + [ends[end - 1]] * len(replacement)
+            position = end
+        pieces.append(text[position:])
+        text = "".join(pieces)
+        starts, ends = new_starts + starts[position:], new_ends + ends[position:]
+    return text, starts, ends
 
 
 def normalization_changes(text):
@@ -107,7 +123,7 @@ def normalization_changes(text):
     list of dict
         Keys ``step`` ("spelling" or "alias"), ``rule`` ("from -> to") and ``count``.
     """
-    spelling, names = Counter(), Counter()
-    canonical_names(americanize(text, spelling), names)
-    return ([{"step": "spelling", "rule": r, "count": n} for r, n in sorted(spelling.items())]
-            + [{"step": "alias", "rule": r, "count": n} for r, n in sorted(names.items())])
+    changes = {"spelling": Counter(), "alias": Counter()}
+    normalized_text(text, changes)
+    return [{"step": step, "rule": rule, "count": n}
+            for step in ("spelling", "alias") for rule, n in sorted(changes[step].items())]

@@ -15,7 +15,7 @@ from functools import lru_cache
 from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize import MWETokenizer, RegexpTokenizer
 
-from .normalize import normalized_text
+from .normalize import normalized_text, normalized_text_with_offsets
 from .resources import read_word_list
 
 # Words are runs of letters/digits/underscores with inner apostrophes ("people's"); hyphens
@@ -52,6 +52,14 @@ def _is_number(word):
     return word.replace("_", "").isdigit()
 
 
+def _counted(word):
+    """The word as counted (lower case, no possessive "'s"), or "" if it is not counted."""
+    word = word.lower()
+    if word.endswith("'s"):
+        word = word[:-2]
+    return "" if _is_number(word) else word
+
+
 def word_tokens(text, remove_stopwords=False, normalize=True):
     """Lower-case word tokens of ``text``, spelling and names normalised, compounds joined.
 
@@ -71,18 +79,44 @@ def word_tokens(text, remove_stopwords=False, normalize=True):
     """
     if normalize:
         text = normalized_text(text)
-    words = []
-    for word in _WORDS.tokenize(text):
-        word = word.lower()
-        if word.endswith("'s"):
-            word = word[:-2]
-        if word and not _is_number(word):
-            words.append(word)
+    words = [w for w in map(_counted, _WORDS.tokenize(text)) if w]
     words = _mwe_tokenizer().tokenize(words)
     if remove_stopwords:
         stops = stop_words()
         words = [w for w in words if w not in stops]
     return words
+
+
+def word_spans(text, remove_stopwords=False):
+    """:func:`word_tokens` with where each token is written in ``text``.
+
+    Slower than :func:`word_tokens` (it tracks offsets through normalisation); use it where
+    a match must be shown as the source wrote it (keyword in context).
+
+    Returns
+    -------
+    list of (str, int, int)
+        Token, start and end offset in ``text``: ``text[start:end]`` is the token as written
+        ("U.N." for ``united_nations``, "Power of Siberia" for ``power_of_siberia``).
+    """
+    normalized, starts, ends = normalized_text_with_offsets(text)
+    found = []
+    for begin, end in _WORDS.span_tokenize(normalized):
+        word = _counted(normalized[begin:end])
+        if word:
+            found.append((word, starts[begin], ends[end - 1]))
+    words = [w for w, _, _ in found]
+    spans, i = [], 0
+    for token in _mwe_tokenizer().tokenize(words):
+        j = i + 1
+        while MWE_SEPARATOR.join(words[i:j]) != token:
+            j += 1
+        spans.append((token, found[i][1], found[j - 1][2]))
+        i = j
+    if remove_stopwords:
+        stops = stop_words()
+        spans = [span for span in spans if span[0] not in stops]
+    return spans
 
 
 def tokenize(text):

@@ -2,7 +2,8 @@ import pytest
 
 import analysis
 from analysis import sentences, tokenize
-from analysis.normalize import canonical_names
+from analysis.normalize import normalized_text
+from analysis.tokens import word_spans
 
 
 def test_british_and_american_spellings_give_the_same_token():
@@ -18,7 +19,7 @@ def test_un_variants_give_one_token(variant):
 
 def test_us_the_country_is_not_us_the_pronoun():
     assert tokenize("the US and the U.S. told us") == ["united_states", "united_states"]
-    assert canonical_names("Let us meet the US side in USD") == "Let us meet the United States side in USD"
+    assert normalized_text("Let us meet the US side in USD") == "Let us meet the United States side in USD"
 
 
 def test_new_start_the_treaty_is_not_a_new_start():
@@ -77,3 +78,13 @@ def test_sentence_table_numbers_sentences_per_document(seed_corpus):
     first = table[table["doc_id"] == "2025-01-21_cn_mfa"]
     assert list(first["sentence_id"][:3]) == [1, 2, 3]
     assert first["sentence"].iloc[0] == "Beijing, January 21, 2025"
+
+
+def test_word_spans_give_the_same_tokens_and_the_text_as_written(seed_corpus):
+    for sentence in analysis.sentence_table(seed_corpus)["sentence"]:
+        assert [w for w, _, _ in word_spans(sentence)] == analysis.word_tokens(sentence)
+    text = "The U.N.-centered order, the Asia-Pacific Economic Cooperation summit, neighbourliness"
+    written = {w: text[a:b] for w, a, b in word_spans(text)}
+    assert written["united_nations"] == "U.N."
+    assert written["apec"] == "Asia-Pacific Economic Cooperation"
+    assert written["neighborliness"] == "neighbourliness"
