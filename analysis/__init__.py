@@ -7,13 +7,15 @@ The functions other code relies on::
     sentences(corpus.text[0])              # list of sentences (NLTK Punkt, domain abbreviations)
     tokenize(corpus.text[0])               # features counted: normalised, stemmed, compounds joined
 """
+from .codebook import load_codebook, theme_table
 from .corpus import (cleaning_report, load_corpus, load_corpus_with_warnings, read_manifest,
                      require_column)
 from .describe import corpus_summary, document_labels, document_sizes
 from .dfm import DocumentFeatureMatrix, document_feature_matrix, top_features
 from .errors import CodebookError, CorpusError, CorpusWarning, ParameterError
 from .sentences import sentence_table, sentences
-from .tokens import stem, surface_forms, tokenize, word_tokens
+from .themes import grouped_theme_rates, theme_counts, theme_matches
+from .tokens import stem, surface_forms, tokenize, word_spans, word_tokens
 
 __version__ = "0.1.0"
 
@@ -22,5 +24,6 @@ __all__ = [
     "cleaning_report", "corpus_summary", "document_feature_matrix", "document_labels",
     "document_sizes", "load_corpus", "load_corpus_with_warnings", "read_manifest",
     "require_column", "sentence_table", "sentences", "stem",
-    "surface_forms", "tokenize", "top_features", "word_tokens",
+    "surface_forms", "tokenize", "top_features", "word_tokens", "word_spans", "load_codebook",
+    "theme_table", "theme_matches", "theme_counts", "grouped_theme_rates",
 ]

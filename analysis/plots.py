@@ -7,6 +7,7 @@ notebook of a run. Every figure carries a caption line saying what it can and ca
 import textwrap
 
 import matplotlib
+import matplotlib.dates
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -166,5 +167,121 @@ def lengths(sizes, groups, group_by="origin", max_listed=40, max_groups=MAX_GROU
     else:
         caption += " Boxes: quartiles and median; dots: documents."
     add_caption(fig, caption + note)
+    fig.tight_layout()
+    return fig
+
+
+def heatmap(table, title, colorbar_label, caption, fmt="{:.1f}", cmap="cividis"):
+    """Annotated heatmap of a DataFrame (rows x columns as given); returns the figure."""
+    values = table.to_numpy(dtype=float)
+    n_rows, n_cols = values.shape
+    fig, ax = plt.subplots(figsize=(max(6, 0.62 * n_cols + 3.5), max(2.5, 0.42 * n_rows + 2.2)))
+    colormap = matplotlib.colormaps[cmap].copy()
+    colormap.set_bad("white")  # zero and missing cells stay blank
+    shown = np.where(values > 0, values, np.nan)
+    image = ax.imshow(shown, aspect="auto", cmap=colormap, vmin=0)
+    ax.set_xticks(range(n_cols), table.columns, rotation=40, ha="right")
+    ax.set_yticks(range(n_rows), table.index)
+    ax.spines[:].set_visible(False)
+    if n_rows * n_cols <= 600:
+        top = np.nanmax(values) if np.isfinite(values).any() else 0
+        for (i, j), value in np.ndenumerate(values):
+            if np.isfinite(value) and value > 0:
+                light = value > 0.6 * top
+                ax.text(j, i, fmt.format(value), ha="center", va="center", fontsize=7.5,
+                        color="black" if light else "white")
+    fig.colorbar(image, ax=ax, label=colorbar_label, shrink=0.8)
+    ax.set_title(title)
+    add_caption(fig, caption)
+    fig.tight_layout()
+    return fig
+
+
+def interval_bars(table, title, xlabel, caption, group_title, max_groups=MAX_GROUPS,
+                  dodge_up_to=4):
+    """Rates with intervals per category and group: dodged bars for a few groups, one panel
+    per group for more.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Columns ``group``, ``label`` (the category, shown in first-seen order), ``rate_per_1k``,
+        ``low``, ``high``.
+    """
+    labels = list(dict.fromkeys(table["label"]))
+    groups, note = _shown_groups(table.drop_duplicates("group")["group"], max_groups)
+    colors = group_colors(groups)
+    y = np.arange(len(labels))
+    if len(groups) <= dodge_up_to:
+        fig, ax = plt.subplots(figsize=(8.5, max(3, 0.2 * len(labels) * len(groups) + 1.5)))
+        height = 0.8 / len(groups)
+        for k, group in enumerate(groups):
+            part = table[table["group"] == group].set_index("label").reindex(labels)
+            offset = (k - (len(groups) - 1) / 2) * height
+            ax.barh(y + offset, part["rate_per_1k"], height=height * 0.92, color=colors[group],
+                    label=group)
+            ax.errorbar(part["rate_per_1k"], y + offset,
+                        xerr=[part["rate_per_1k"] - part["low"], part["high"] - part["rate_per_1k"]],
+                        fmt="none", ecolor="#222222", elinewidth=0.9, capsize=2)
+        ax.set_yticks(y, labels)
+        ax.set_ylim(len(labels) - 0.5, -0.5)
+        ax.set_xlabel(xlabel)
+        ax.set_title(title)
+        legend_for(ax, colors, group_title)
+    else:
+        columns = min(4, len(groups))
+        rows = int(np.ceil(len(groups) / columns))
+        fig, axes = plt.subplots(rows, columns, sharex=True, sharey=True, squeeze=False,
+                                 figsize=(3.2 * columns + 2.5, max(3, 0.22 * len(labels) + 1) * rows))
+        for ax in axes.flat[len(groups):]:
+            ax.set_visible(False)
+        for ax, group in zip(axes.flat, groups):
+            part = table[table["group"] == group].set_index("label").reindex(labels)
+            ax.barh(y, part["rate_per_1k"], color=colors[group])
+            ax.errorbar(part["rate_per_1k"], y,
+                        xerr=[part["rate_per_1k"] - part["low"], part["high"] - part["rate_per_1k"]],
+                        fmt="none", ecolor="#222222", elinewidth=0.8, capsize=1.5)
+            ax.set_title(group, fontsize=10)
+            ax.set_yticks(y, labels)
+            ax.set_ylim(len(labels) - 0.5, -0.5)
+        for ax in axes[-1]:
+            ax.set_xlabel(xlabel)
+        fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+    add_caption(fig, caption + note)
+    fig.tight_layout()
+    return fig
+
+
+def small_multiples_over_time(table, title, ylabel, caption, columns=5):
+    """One small panel per category: rate by date, shared axes.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Columns ``label`` (panel, first-seen order), ``date``, ``rate_per_1k``, ``documents``.
+    """
+    labels = list(dict.fromkeys(table["label"]))
+    columns = min(columns, len(labels))
+    rows = int(np.ceil(len(labels) / columns))
+    fig, axes = plt.subplots(rows, columns, sharex=True, sharey=True, squeeze=False,
+                             figsize=(2.6 * columns + 1, 2.0 * rows + 1))
+    for ax in axes.flat[len(labels):]:
+        ax.set_visible(False)
+    for ax, label in zip(axes.flat, labels):
+        part = table[table["label"] == label].sort_values("date")
+        ax.plot(part["date"], part["rate_per_1k"], color=OKABE_ITO[0], linewidth=1.2)
+        ax.scatter(part["date"], part["rate_per_1k"], s=10 + 8 * part["documents"],
+                   color=OKABE_ITO[0], zorder=3)
+        ax.set_title(label, fontsize=9, fontweight="normal")
+        ax.grid(axis="y", color="#eeeeee")
+        ax.xaxis.set_major_locator(matplotlib.dates.AutoDateLocator(minticks=2, maxticks=3))
+        ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%Y-%m"))
+        ax.tick_params(axis="x", labelsize=7.5, labelrotation=30)
+    for ax in axes[:, 0]:
+        ax.set_ylabel(ylabel, fontsize=8)
+    for ax in axes[-1]:
+        ax.set_xlabel("event date", fontsize=8)
+    fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+    add_caption(fig, caption, width=140)
     fig.tight_layout()
     return fig

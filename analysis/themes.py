@@ -1,0 +1,330 @@
+"""Count themes of a codebook in a corpus, with an audit trail down to the matched words.
+
+Units: patterns are matched within sentences on the tokens of :func:`analysis.tokens.word_spans`
+(normalised, stop words kept, not stemmed). For each theme, a pattern match that overlaps one of
+the theme's exclusions is dropped, and overlapping matches of the theme's patterns are counted
+once (the leftmost, then longest, wins: "Czech Republic" and "Czech*" count one hit). Different
+themes are counted independently: words matched by two themes count for both (see
+:func:`theme_overlaps`). Rates are per 1,000 word tokens, stop words included.
+"""
+import fnmatch
+import re
+from collections import Counter, defaultdict
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+
+from .errors import ParameterError
+from .sentences import sentences
+from .tokens import stem, stop_words, word_spans, word_tokens
+
+_GLOB = re.compile(r"[*?]")
+MATCH_COLUMNS = ["doc_id", "sentence_id", "theme", "label", "pattern", "other_patterns",
+                 "left", "matched", "right", "token_start", "token_end"]
+
+
+def _element(token):
+    return re.compile(fnmatch.translate(token)).match if _GLOB.search(token) else token
+
+
+def _index(codebook):
+    """Entries keyed for fast lookup: exact first tokens in a dict, glob first tokens in a list."""
+    exact, globs = defaultdict(list), []
+    for order, row in enumerate(codebook.itertuples(index=False)):
+        elements = tuple(_element(t) for t in row.tokens)
+        entry = (row.theme, row.kind, row.pattern, order, elements)
+        if isinstance(elements[0], str):
+            exact[elements[0]].append(entry)
+        else:
+            globs.append((elements[0], entry))
+    return exact, globs
+
+
+def _fits(element, word):
+    return element == word if isinstance(element, str) else element(word) is not None
+
+
+def _raw_matches(words, exact, globs, glob_cache):
+    found = []
+    for i, word in enumerate(words):
+        if word not in glob_cache:
+            glob_cache[word] = [entry for first, entry in globs if first(word)]
+        for theme, kind, pattern, order, elements in exact.get(word, []) + glob_cache[word]:
+            end = i + len(elements)
+            if end <= len(words) and all(_fits(e, words[i + k])
+                                         for k, e in enumerate(elements[1:], start=1)):
+                found.append((theme, kind, pattern, order, i, end))
+    return found
+
+
+def _counted_matches(found):
+    """Per theme: drop matches overlapping an exclusion, then merge overlapping matches.
+
+    Returns a list of (theme, pattern, other_patterns, start, end)."""
+    by_theme = defaultdict(lambda: ([], []))
+    for theme, kind, pattern, order, start, end in found:
+        by_theme[theme][kind == "exclude"].append((start, end, order, pattern))
+    kept = []
+    for theme, (patterns, excludes) in by_theme.items():
+        patterns = [m for m in patterns
+                    if not any(m[0] < e_end and e_start < m[1] for e_start, e_end, _, _ in excludes)]
+        patterns.sort(key=lambda m: (m[0], -(m[1] - m[0]), m[2]))
+        groups = []
+        for start, end, _, pattern in patterns:
+            if groups and start < groups[-1][1]:
+                groups[-1][2].append(pattern)  # overlaps the kept match: one hit, noted
+            else:
+                groups.append([start, end, [pattern]])
+        for start, end, names in groups:
+            others = "; ".join(sorted(set(names[1:]) - {names[0]}))
+            kept.append((theme, names[0], others, start, end))
+    return kept
+
+
+def _scan(corpus, codebook):
+    """Yield (doc_id, sentence_id, sentence, spans, counted matches) for every sentence."""
+    exact, globs = _index(codebook)
+    glob_cache = {}
+    for doc_id, text in zip(corpus["doc_id"], corpus["text"]):
+        for number, sentence in enumerate(sentences(text), start=1):
+            spans = word_spans(sentence)
+            found = _raw_matches([w for w, _, _ in spans], exact, globs, glob_cache)
+            yield doc_id, number, sentence, spans, _counted_matches(found)
+
+
+def theme_matches(corpus, codebook, window=6):
+    """Every counted theme match, as a keyword-in-context table.
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame
+        From :func:`analysis.load_corpus`.
+    codebook : pandas.DataFrame
+        From :func:`analysis.load_codebook`.
+    window : int, default 6
+        Words of context on each side (within the sentence).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``doc_id``, ``sentence_id`` (as in :func:`analysis.sentence_table`), ``theme``,
+        ``label``, ``pattern`` (the entry that counted), ``other_patterns`` (entries of the same
+        theme that matched the same words and were not counted again), ``left``, ``matched``
+        (the text as written in the source), ``right``, ``token_start``, ``token_end``.
+        Sorted by document (corpus order), sentence, position, theme.
+    """
+    if not isinstance(window, (int, np.integer)) or window < 0:
+        raise ParameterError(f"window={window!r}: use a whole number of words, 0 or more")
+    labels = codebook.groupby("theme", sort=False)["label"].first()
+    rows = []
+    for doc_id, number, sentence, spans, counted in _scan(corpus, codebook):
+        for theme, pattern, others, start, end in counted:
+            left_from = spans[max(0, start - window)][1]
+            right_to = spans[min(len(spans), end + window) - 1][2]
+            rows.append((doc_id, number, theme, labels[theme], pattern, others,
+                         sentence[left_from:spans[start][1]].strip(),
+                         sentence[spans[start][1]:spans[end - 1][2]],
+                         sentence[spans[end - 1][2]:right_to].strip(), start, end))
+    matches = pd.DataFrame(rows, columns=MATCH_COLUMNS)
+    order = {doc: i for i, doc in enumerate(corpus["doc_id"])}
+    theme_order = {t: i for i, t in enumerate(labels.index)}
+    return (matches.assign(_d=matches["doc_id"].map(order), _t=matches["theme"].map(theme_order))
+            .sort_values(["_d", "sentence_id", "token_start", "_t"])
+            .drop(columns=["_d", "_t"]).reset_index(drop=True))
+
+
+def sentence_tokens(corpus):
+    """Word tokens (stop words included) per sentence: ``doc_id``, ``sentence_id``, ``tokens``."""
+    rows = [(doc_id, number, len(word_tokens(sentence)))
+            for doc_id, text in zip(corpus["doc_id"], corpus["text"])
+            for number, sentence in enumerate(sentences(text), start=1)]
+    return pd.DataFrame(rows, columns=["doc_id", "sentence_id", "tokens"])
+
+
+def sentence_theme_counts(corpus, codebook, matches=None):
+    """Counts per sentence and theme, wide: ``doc_id``, ``sentence_id``, ``tokens``, then one
+    column per theme (codebook order)."""
+    matches = theme_matches(corpus, codebook) if matches is None else matches
+    themes = list(dict.fromkeys(codebook["theme"]))
+    wide = (matches.groupby(["doc_id", "sentence_id", "theme"]).size()
+            .unstack("theme").reindex(columns=themes))
+    table = sentence_tokens(corpus).merge(wide.reset_index(), on=["doc_id", "sentence_id"],
+                                          how="left")
+    table[themes] = table[themes].fillna(0).astype(int)
+    return table
+
+
+def theme_counts(corpus, codebook, matches=None):
+    """Theme counts per document, tidy: one row per document x theme.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``doc_id``, ``theme``, ``label``, ``count``, ``tokens`` (word tokens of the document,
+        stop words included), ``rate_per_1k`` (count per 1,000 tokens), then the document's
+        manifest columns (``outlet``, ``origin``, ``event_date``, ...). Documents in corpus
+        order, themes in codebook order; themes with no match have count 0.
+    """
+    per_sentence = sentence_theme_counts(corpus, codebook, matches)
+    themes = list(dict.fromkeys(codebook["theme"]))
+    per_doc = per_sentence.groupby("doc_id", sort=False)[["tokens"] + themes].sum()
+    tidy = (per_doc.reset_index()
+            .melt(id_vars=["doc_id", "tokens"], value_vars=themes, var_name="theme",
+                  value_name="count"))
+    tidy["rate_per_1k"] = 1000 * tidy["count"] / tidy["tokens"]
+    tidy["label"] = tidy["theme"].map(codebook.groupby("theme")["label"].first())
+    docvars = corpus.drop(columns=["raw_text", "text"])
+    tidy = tidy.merge(docvars, on="doc_id", how="left")
+    doc_order = {d: i for i, d in enumerate(corpus["doc_id"])}
+    theme_order = {t: i for i, t in enumerate(themes)}
+    tidy = tidy.sort_values(by=["doc_id", "theme"], key=lambda s: s.map(
+        doc_order if s.name == "doc_id" else theme_order)).reset_index(drop=True)
+    first = ["doc_id", "theme", "label", "count", "tokens", "rate_per_1k"]
+    return tidy[first + [c for c in tidy.columns if c not in first]]
+
+
+def theme_rates(counts, by):
+    """Pooled rates per value of ``by``: sum of counts / sum of tokens x 1,000.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        From :func:`theme_counts`.
+    by : str
+        A column of ``counts`` (a manifest column, ``event_date``, ``year``, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by``, ``theme``, ``label``, ``count``, ``tokens``, ``rate_per_1k``, ``documents``.
+    """
+    if by not in counts.columns:
+        raise ParameterError(f"{by!r} is not a column of the theme counts")
+    grouped = counts.groupby([by, "theme", "label"], sort=False).agg(
+        count=("count", "sum"), tokens=("tokens", "sum"), documents=("doc_id", "nunique"))
+    grouped = grouped.reset_index()
+    grouped["rate_per_1k"] = 1000 * grouped["count"] / grouped["tokens"]
+    return grouped.sort_values(by, kind="stable").reset_index(drop=True)
+
+
+def grouped_theme_rates(corpus, codebook, group_by, n_boot=2000, seed=0, level=0.95,
+                        sentence_counts=None):
+    """Theme rates per group with bootstrap intervals over sentences.
+
+    Each group's sentences are resampled with replacement ``n_boot`` times (a fixed ``seed``
+    gives the same intervals); the interval is the percentile interval of the pooled rate.
+    It shows how much the rate depends on which sentences these documents happen to contain,
+    not how the outlets or sides would write in general.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``group``, ``theme``, ``label``, ``count``, ``tokens``, ``rate_per_1k``, ``low``,
+        ``high``, ``documents``, ``sentences``; groups sorted, themes in codebook order.
+    """
+    if group_by not in corpus.columns or group_by in ("raw_text", "text"):
+        raise ParameterError(f"group_by={group_by!r} is not a manifest column; use one of "
+                             f"{', '.join(c for c in corpus.columns if c not in ('raw_text', 'text'))}")
+    if not isinstance(n_boot, (int, np.integer)) or n_boot < 1:
+        raise ParameterError(f"n_boot={n_boot!r}: use a whole number of resamples, at least 1 "
+                             f"(1000-5000 is usual)")
+    if not 0 < level < 1:
+        raise ParameterError(f"level={level!r}: use a coverage between 0 and 1, e.g. 0.95")
+    table = sentence_theme_counts(corpus, codebook) if sentence_counts is None else sentence_counts
+    themes = list(dict.fromkeys(codebook["theme"]))
+    labels = codebook.groupby("theme")["label"].first()
+    groups = corpus.set_index("doc_id")[group_by].astype(str)
+    table = table.assign(group=table["doc_id"].map(groups))
+    rng = np.random.default_rng(seed)
+    rows = []
+    for group in sorted(table["group"].unique()):
+        part = table[table["group"] == group]
+        counts, tokens = part[themes].to_numpy(float), part["tokens"].to_numpy(float)
+        n = len(part)
+        draws = []
+        for chunk in range(0, n_boot, 256):  # weights in chunks: memory stays small
+            weights = rng.multinomial(n, np.full(n, 1 / n), size=min(256, n_boot - chunk))
+            draws.append(1000 * (weights @ counts) / (weights @ tokens)[:, None])
+        draws = np.vstack(draws)
+        low, high = np.percentile(draws, [50 * (1 - level), 50 * (1 + level)], axis=0)
+        total = tokens.sum()
+        for k, theme in enumerate(themes):
+            rows.append({"group": group, "theme": theme, "label": labels[theme],
+                         "count": int(counts[:, k].sum()), "tokens": int(total),
+                         "rate_per_1k": 1000 * counts[:, k].sum() / total,
+                         "low": low[k], "high": high[k],
+                         "documents": part["doc_id"].nunique(), "sentences": n})
+    return pd.DataFrame(rows)
+
+
+def theme_coverage(counts):
+    """Which documents mention each theme at all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``theme``, ``label``, ``documents`` (mentioning it), ``share`` (of all documents),
+        ``doc_ids`` (joined with "; "); themes in codebook order.
+    """
+    n_docs = counts["doc_id"].nunique()
+    rows = []
+    for (theme, label), part in counts.groupby(["theme", "label"], sort=False):
+        hit = part.loc[part["count"] > 0, "doc_id"]
+        rows.append({"theme": theme, "label": label, "documents": len(hit),
+                     "share": len(hit) / n_docs, "doc_ids": "; ".join(hit)})
+    return pd.DataFrame(rows)
+
+
+def theme_overlaps(matches):
+    """Pairs of themes that counted the same words (each counted once for each theme).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``theme_a``, ``theme_b``, ``overlaps`` (pairs of overlapping matches), ``examples``
+        (up to three matched texts).
+    """
+    pairs, examples = Counter(), defaultdict(list)
+    for _, part in matches.groupby(["doc_id", "sentence_id"], sort=False):
+        spans = list(part[["theme", "token_start", "token_end", "matched"]].itertuples(index=False))
+        for a, b in combinations(spans, 2):
+            if a.theme != b.theme and a.token_start < b.token_end and b.token_start < a.token_end:
+                key = tuple(sorted((a.theme, b.theme)))
+                pairs[key] += 1
+                text = a.matched if len(a.matched) >= len(b.matched) else b.matched
+                if text not in examples[key] and len(examples[key]) < 3:
+                    examples[key].append(text)
+    rows = [{"theme_a": a, "theme_b": b, "overlaps": n, "examples": "; ".join(examples[(a, b)])}
+            for (a, b), n in pairs.items()]
+    table = pd.DataFrame(rows, columns=["theme_a", "theme_b", "overlaps", "examples"])
+    return table.sort_values(["overlaps", "theme_a", "theme_b"],
+                             ascending=[False, True, True]).reset_index(drop=True)
+
+
+def uncovered_terms(corpus, codebook, n=20):
+    """The most frequent content words that no theme's pattern matched.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``feature`` (stem), ``term`` (form most often written), ``count``, ``documents``;
+        the ``n`` largest counts, ties by term.
+    """
+    if not isinstance(n, (int, np.integer)) or n < 1:
+        raise ParameterError(f"top_n={n!r}: use a whole number of at least 1")
+    stops = stop_words()
+    counts, forms, docs = Counter(), defaultdict(Counter), defaultdict(set)
+    for doc_id, _, _, spans, counted in _scan(corpus, codebook):
+        covered = {i for _, _, _, start, end in counted for i in range(start, end)}
+        for i, (word, _, _) in enumerate(spans):
+            if i not in covered and word not in stops:
+                feature = stem(word)
+                counts[feature] += 1
+                forms[feature][word] += 1
+                docs[feature].add(doc_id)
+    rows = [{"feature": f, "term": min(forms[f].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+             .replace("_", " "), "count": c, "documents": len(docs[f])}
+            for f, c in counts.items()]
+    table = pd.DataFrame(rows, columns=["feature", "term", "count", "documents"])
+    return table.sort_values(["count", "term"], ascending=[False, True]).head(n).reset_index(drop=True)

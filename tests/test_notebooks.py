@@ -1,0 +1,85 @@
+import json
+
+import nbformat
+import pandas as pd
+import papermill
+
+from analysis.execute import NOTEBOOKS, run_notebooks
+from conftest import SEEDS, synthetic_documents, write_corpus
+
+QUIET = {"log": lambda *_: None}
+CODEBOOK = """
+[themes.money]
+label = "Money"
+definition = "Budgets, pensions, tariffs."
+patterns = ["budget*", "pension*", "tariff*"]
+
+[themes.land]
+label = "Land"
+definition = "Harvest, drought, river, grain."
+patterns = ["harvest", "drought", "river*", "grain"]
+exclude = ["river bridge"]
+"""
+
+
+def _outputs(report_path):
+    report = nbformat.read(report_path, as_version=4)
+    return json.dumps([c.get("outputs", []) for c in report.cells])
+
+
+def test_every_parameters_cell_parses_in_papermill():
+    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        source = next(c.source for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+        assigned = {line.split("=")[0].strip() for line in source.splitlines()
+                    if "=" in line and not line.lstrip().startswith("#")}
+        inspected = papermill.inspect_notebook(str(path))
+        assert set(inspected) == assigned, f"{path.name}: papermill could not parse a line"
+
+
+def test_theme_notebook_with_non_default_group_by(tmp_path):
+    [result] = run_notebooks(SEEDS, tmp_path, only=["01"],
+                             parameters={"group_by": "source_type", "n_boot": 200,
+                                         "kwic_theme": "energy"}, **QUIET)
+    assert result["ok"], result["error"]
+    figures = tmp_path / "figures" / "01_theme_frequency"
+    counts = pd.read_csv(figures / "theme_counts.csv")
+    assert list(counts.columns[:6]) == ["doc_id", "theme", "label", "count", "tokens", "rate_per_1k"]
+    grouped = pd.read_csv(figures / "theme_rates_by_group.csv")
+    assert set(grouped["group"]) == {"official_readout", "state_media", "media"}
+    for name in ["theme_heatmap", "theme_rates_by_group", "themes_over_time", "uncovered_terms"]:
+        assert (figures / f"{name}.png").stat().st_size > 0
+    shown = _outputs(result["report"])
+    assert "matches of `energy`" in shown and "Power of Siberia" in shown
+
+
+def test_theme_notebook_on_one_group_one_date_and_own_codebook(tmp_path):
+    docs = synthetic_documents(5, years=[1987], groups=["Treasury"], seed=5)
+    for doc in docs:
+        doc["event_date"] = "1987-10-19"
+    corpus = write_corpus(tmp_path / "treasury", docs)
+    codebook = tmp_path / "codebook.toml"
+    codebook.write_text(CODEBOOK, encoding="utf-8")
+    [result] = run_notebooks(corpus, tmp_path / "out", only=["01"],
+                             parameters={"codebook_path": str(codebook), "n_boot": 100}, **QUIET)
+    assert result["ok"], result["error"]
+    shown = _outputs(result["report"])
+    assert "Only one value of `origin`" in shown
+    assert "One event date only" in shown
+    assert not (tmp_path / "out" / "figures" / "01_theme_frequency" / "themes_over_time.png").exists()
+    counts = pd.read_csv(tmp_path / "out" / "figures" / "01_theme_frequency" / "theme_counts.csv")
+    assert set(counts["theme"]) == {"money", "land"}
+
+
+def test_theme_notebook_on_many_documents_and_groups(tmp_path):
+    docs = synthetic_documents(60, years=list(range(1990, 2020)), seed=9,
+                               groups=[f"ministry {c}" for c in "ABCDEFGHIJ"])
+    corpus = write_corpus(tmp_path / "many", docs)
+    codebook = tmp_path / "codebook.toml"
+    codebook.write_text(CODEBOOK, encoding="utf-8")
+    [result] = run_notebooks(corpus, tmp_path / "out", only=["01"],
+                             parameters={"codebook_path": str(codebook), "n_boot": 100,
+                                         "max_listed": 20, "group_by": "party"}, **QUIET)
+    assert result["ok"], result["error"]
+    heatmap = pd.read_csv(tmp_path / "out" / "figures" / "01_theme_frequency" / "theme_heatmap.csv")
+    assert list(heatmap["party"]) == ["party 0", "party 1", "party 2", "party 3"]
