@@ -8,6 +8,7 @@ import textwrap
 
 import matplotlib
 import matplotlib.dates
+import matplotlib.ticker
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -274,7 +275,7 @@ def small_multiples_over_time(table, title, ylabel, caption, columns=5):
                    color=OKABE_ITO[0], zorder=3)
         ax.set_title(label, fontsize=9, fontweight="normal")
         ax.grid(axis="y", color="#eeeeee")
-        ax.xaxis.set_major_locator(matplotlib.dates.AutoDateLocator(minticks=2, maxticks=3))
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(3))
         ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%Y-%m"))
         ax.tick_params(axis="x", labelsize=7.5, labelrotation=30)
     for ax in axes[:, 0]:
