@@ -9,7 +9,7 @@ The functions other code relies on::
 """
 from .codebook import load_codebook, theme_table
 from .corpus import (cleaning_report, load_corpus, load_corpus_with_warnings, read_manifest,
-                     require_column)
+                     require_column, select_years)
 from .describe import corpus_summary, document_labels, document_sizes
 from .dfm import DocumentFeatureMatrix, document_feature_matrix, top_features
 from .errors import CodebookError, CorpusError, CorpusWarning, ParameterError
@@ -23,7 +23,7 @@ __all__ = [
     "CodebookError", "CorpusError", "CorpusWarning", "DocumentFeatureMatrix", "ParameterError",
     "cleaning_report", "corpus_summary", "document_feature_matrix", "document_labels",
     "document_sizes", "load_corpus", "load_corpus_with_warnings", "read_manifest",
-    "require_column", "sentence_table", "sentences", "stem",
+    "require_column", "select_years", "sentence_table", "sentences", "stem",
     "surface_forms", "tokenize", "top_features", "word_tokens", "word_spans", "load_codebook",
     "theme_table", "theme_matches", "theme_counts", "grouped_theme_rates",
 ]

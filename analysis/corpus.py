@@ -255,3 +255,27 @@ def require_column(corpus, column, parameter="group_by"):
         raise ParameterError(f"{parameter}={column!r} is not a manifest column; use one of "
                              f"{', '.join(usable)}")
     return column
+
+
+def select_years(corpus, years=None):
+    """The documents of the given years (all if ``years`` is None), and the sorted years kept.
+
+    Raises
+    ------
+    ParameterError
+        ``years`` is not a list of years, or names a year without documents.
+    """
+    available = sorted(int(y) for y in corpus["year"].unique())
+    if years is None:
+        return corpus, available
+    if isinstance(years, (str, int)):
+        years = [years]
+    try:
+        wanted = sorted({int(y) for y in years})
+    except (TypeError, ValueError):
+        raise ParameterError(f"years={years!r}: give a list of years, e.g. [2025, 2026]") from None
+    missing = [y for y in wanted if y not in available]
+    if missing or not wanted:
+        raise ParameterError(f"years={years!r}: no documents for {missing or 'an empty list'}; "
+                             f"the corpus has {', '.join(map(str, available))}")
+    return corpus[corpus["year"].isin(wanted)].reset_index(drop=True), wanted

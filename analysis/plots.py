@@ -11,6 +11,7 @@ import matplotlib.dates
 import matplotlib.ticker
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
              "#000000")
@@ -172,8 +173,11 @@ def lengths(sizes, groups, group_by="origin", max_listed=40, max_groups=MAX_GROU
     return fig
 
 
-def heatmap(table, title, colorbar_label, caption, fmt="{:.1f}", cmap="cividis"):
-    """Annotated heatmap of a DataFrame (rows x columns as given); returns the figure."""
+def heatmap(table, title, colorbar_label, caption, fmt="{:.1f}", cmap="cividis", blocks=()):
+    """Annotated heatmap of a DataFrame (rows x columns as given); returns the figure.
+
+    ``blocks``: (first, last) row/column positions of square blocks to outline (e.g. documents
+    about the same event in a similarity matrix)."""
     values = table.to_numpy(dtype=float)
     n_rows, n_cols = values.shape
     fig, ax = plt.subplots(figsize=(max(6, 0.62 * n_cols + 3.5), max(2.5, 0.42 * n_rows + 2.2)))
@@ -191,6 +195,10 @@ def heatmap(table, title, colorbar_label, caption, fmt="{:.1f}", cmap="cividis")
                 light = value > 0.6 * top
                 ax.text(j, i, fmt.format(value), ha="center", va="center", fontsize=7.5,
                         color="black" if light else "white")
+    for first, last in blocks:
+        ax.add_patch(matplotlib.patches.Rectangle((first - 0.5, first - 0.5), last - first + 1,
+                                                  last - first + 1, fill=False, edgecolor="#D55E00",
+                                                  linewidth=2))
     fig.colorbar(image, ax=ax, label=colorbar_label, shrink=0.8)
     ax.set_title(title)
     add_caption(fig, caption)
@@ -284,5 +292,76 @@ def small_multiples_over_time(table, title, ylabel, caption, columns=5):
         ax.set_xlabel("event date", fontsize=8)
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
     add_caption(fig, caption, width=140)
+    fig.tight_layout()
+    return fig
+
+
+def facet_bars(table, facet, title, xlabel, caption, max_facets=12, columns=4, color=None):
+    """One horizontal bar panel per value of ``facet`` (sorted), bars in table order.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Columns ``facet``, ``term``, ``score`` (already cut to the top terms of each facet).
+    """
+    values = sorted(table[facet].astype(str).unique())
+    note = ""
+    if len(values) > max_facets:
+        note = f" Only the last {max_facets} of {len(values)} values are shown."
+        values = values[-max_facets:]
+    columns = min(columns, len(values))
+    rows = int(np.ceil(len(values) / columns))
+    per_panel = table.groupby(table[facet].astype(str)).size().max()
+    fig, axes = plt.subplots(rows, columns, squeeze=False,
+                             figsize=(3.3 * columns + 0.8, (0.24 * per_panel + 1.0) * rows + 0.6))
+    for ax in axes.flat[len(values):]:
+        ax.set_visible(False)
+    for ax, value in zip(axes.flat, values):
+        part = table[table[facet].astype(str) == value]
+        y = np.arange(len(part))
+        ax.barh(y, part["score"], color=color or OKABE_ITO[0])
+        ax.set_yticks(y, part["term"], fontsize=8.5)
+        ax.set_ylim(len(part) - 0.5, -0.5)
+        ax.set_title(str(value), fontsize=10)
+        ax.tick_params(axis="x", labelsize=8)
+    for ax in axes[-1]:
+        ax.set_xlabel(xlabel, fontsize=8.5)
+    fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+    add_caption(fig, caption + note, width=130)
+    fig.tight_layout()
+    return fig
+
+
+def diverging_bars(table, label_a, label_b, title, caption, n=10):
+    """Most typical terms of each side by z-score: negative (``label_a``) left, positive
+    (``label_b``) right, each bar annotated with the counts "a / b".
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``term``, ``count_a``, ``count_b``, ``z``.
+    """
+    top = table.nlargest(n, "z")
+    bottom = table.nsmallest(n, "z")
+    shown = pd.concat([top[top["z"] > 0], bottom[bottom["z"] < 0].iloc[::-1]])
+    shown = shown.sort_values("z", ascending=True)
+    colors = [OKABE_ITO[1] if z > 0 else OKABE_ITO[0] for z in shown["z"]]
+    fig, ax = plt.subplots(figsize=(8, max(2.5, 0.26 * len(shown) + 1.6)))
+    y = np.arange(len(shown))
+    ax.barh(y, shown["z"], color=colors)
+    ax.set_yticks(y, shown["term"])
+    ax.axvline(0, color="black", linewidth=0.8)
+    for x in (-1.96, 1.96):
+        ax.axvline(x, color=GREY, linewidth=0.8, linestyle="--")
+    for yy, (z, a, b) in enumerate(zip(shown["z"], shown["count_a"], shown["count_b"])):
+        ax.annotate(f"{int(a)} / {int(b)}", (z, yy), xytext=(4 if z > 0 else -4, 0),
+                    textcoords="offset points", ha="left" if z > 0 else "right", va="center",
+                    fontsize=7.5, color="#333333")
+    span = max(2.5, float(np.abs(shown["z"]).max()) * 1.35) if len(shown) else 2.5
+    ax.set_xlim(-span, span)
+    ax.set_xlabel(f"z-score: ← more typical of {label_a}    more typical of {label_b} →")
+    ax.set_title(title)
+    legend_for(ax, {label_a: OKABE_ITO[0], label_b: OKABE_ITO[1]})
+    add_caption(fig, caption)
     fig.tight_layout()
     return fig

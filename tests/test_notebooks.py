@@ -93,3 +93,35 @@ def test_theme_notebook_on_many_documents_and_groups(tmp_path):
     assert result["ok"], result["error"]
     heatmap = pd.read_csv(tmp_path / "out" / "figures" / "01_theme_frequency" / "theme_heatmap.csv")
     assert list(heatmap["party"]) == ["party 0", "party 1", "party 2", "party 3"]
+
+
+def test_years_notebook_with_non_default_parameters(tmp_path):
+    [result] = run_notebooks(SEEDS, tmp_path, only=["02"], parameters={
+        "unit": "paragraph", "n_topics": 3, "method": "lda", "min_df": 2, "max_df": 0.8,
+        "top_n": 5, "random_state": 7, "years": [2025, 2026], "n_runs": 2}, **QUIET)
+    assert result["ok"], result["error"]
+    figures = tmp_path / "figures" / "02_tfidf_topics_by_year"
+    shift = pd.read_csv(figures / "year_log_odds.csv")
+    assert {"term", "year_a", "year_b", "count_a", "count_b", "z"} <= set(shift.columns)
+    assert set(shift["year_a"]) == {2025} and set(shift["year_b"]) == {2026}
+    assert shift.set_index("term").at["trump", "z"] > 0
+    assert pd.read_csv(figures / "topic_terms.csv")["topic"].nunique() == 3
+    for name in ["top_terms_by_year", "year_log_odds", "topics_by_year", "topics_by_origin", "document_similarity"]:
+        assert (figures / f"{name}.png").stat().st_size > 0
+
+
+def test_years_notebook_on_one_year(tmp_path):
+    docs = synthetic_documents(12, years=[2003], groups=["North", "South"], seed=2)
+    corpus = write_corpus(tmp_path / "oneyear", docs)
+    [result] = run_notebooks(corpus, tmp_path / "out", only=["02"],
+                             parameters={"n_topics": 3, "n_runs": 2, "min_tokens": 3}, **QUIET)
+    assert result["ok"], result["error"]
+    shown = _outputs(result["report"])
+    assert "One year only (2003)" in shown
+    assert not (tmp_path / "out" / "figures" / "02_tfidf_topics_by_year" / "year_log_odds.csv").exists()
+
+
+def test_years_notebook_names_an_impossible_parameter(tmp_path):
+    [result] = run_notebooks(SEEDS, tmp_path, only=["02"], parameters={"n_topics": 5000}, **QUIET)
+    assert not result["ok"]
+    assert "ParameterError" in result["error"] and "n_topics=5000" in result["error"]
