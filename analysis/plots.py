@@ -332,6 +332,24 @@ def facet_bars(table, facet, title, xlabel, caption, max_facets=12, columns=4, c
     return fig
 
 
+def _z_bars(ax, shown, counts_a, counts_b, positive, negative, small=False):
+    """Bars of z-scores (``shown``: ``term``, ``z``; bottom row first) with the |z| = 1.96
+    lines and each bar annotated "a / b" with the counts behind it."""
+    y = np.arange(len(shown))
+    ax.barh(y, shown["z"], color=[positive if z > 0 else negative for z in shown["z"]])
+    ax.set_yticks(y, shown["term"], fontsize=8 if small else None)
+    ax.axvline(0, color="black", linewidth=0.8)
+    for x in (-1.96, 1.96):
+        ax.axvline(x, color=GREY, linewidth=0.7 if small else 0.8, linestyle="--")
+    for yy, (z, a, b) in enumerate(zip(shown["z"], counts_a, counts_b)):
+        ax.annotate(f"{int(a)}/{int(b)}" if small else f"{int(a)} / {int(b)}", (z, yy),
+                    xytext=((3 if small else 4) * (1 if z > 0 else -1), 0),
+                    textcoords="offset points", ha="left" if z > 0 else "right", va="center",
+                    fontsize=6.5 if small else 7.5, color="#333333")
+    span = max(2.5, float(np.abs(shown["z"]).max()) * (1.45 if small else 1.35)) if len(shown) else 2.5
+    ax.set_xlim(-span, span)
+
+
 def diverging_bars(table, label_a, label_b, title, caption, n=10):
     """Most typical terms of each side by z-score: negative (``label_a``) left, positive
     (``label_b``) right, each bar annotated with the counts "a / b".
@@ -345,23 +363,74 @@ def diverging_bars(table, label_a, label_b, title, caption, n=10):
     bottom = table.nsmallest(n, "z")
     shown = pd.concat([top[top["z"] > 0], bottom[bottom["z"] < 0].iloc[::-1]])
     shown = shown.sort_values("z", ascending=True)
-    colors = [OKABE_ITO[1] if z > 0 else OKABE_ITO[0] for z in shown["z"]]
     fig, ax = plt.subplots(figsize=(8, max(2.5, 0.26 * len(shown) + 1.6)))
-    y = np.arange(len(shown))
-    ax.barh(y, shown["z"], color=colors)
-    ax.set_yticks(y, shown["term"])
-    ax.axvline(0, color="black", linewidth=0.8)
-    for x in (-1.96, 1.96):
-        ax.axvline(x, color=GREY, linewidth=0.8, linestyle="--")
-    for yy, (z, a, b) in enumerate(zip(shown["z"], shown["count_a"], shown["count_b"])):
-        ax.annotate(f"{int(a)} / {int(b)}", (z, yy), xytext=(4 if z > 0 else -4, 0),
-                    textcoords="offset points", ha="left" if z > 0 else "right", va="center",
-                    fontsize=7.5, color="#333333")
-    span = max(2.5, float(np.abs(shown["z"]).max()) * 1.35) if len(shown) else 2.5
-    ax.set_xlim(-span, span)
+    _z_bars(ax, shown, shown["count_a"], shown["count_b"], OKABE_ITO[1], OKABE_ITO[0])
     ax.set_xlabel(f"z-score: ← more typical of {label_a}    more typical of {label_b} →")
     ax.set_title(title)
     legend_for(ax, {label_a: OKABE_ITO[0], label_b: OKABE_ITO[1]})
+    add_caption(fig, caption)
+    fig.tight_layout()
+    return fig
+
+
+def keyness(table, caption, top_n=10, max_groups=12, columns=3):
+    """Keyness per group, in the style of quanteda's ``textplot_keyness``: for each group (one
+    panel, sorted), its ``top_n`` most typical terms (positive z, in the group's colour) and
+    the ``top_n`` least typical (negative z, grey: typical of the other documents), each bar
+    annotated with the counts "group / rest".
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``group``, ``term``, ``count_group``, ``count_rest``, ``z``
+        (:func:`analysis.keyness.log_odds_by_group`).
+    """
+    groups, note = _shown_groups(table.drop_duplicates("group")["group"], max_groups)
+    colors = group_colors(table["group"].unique())
+    columns = min(columns, len(groups))
+    rows = int(np.ceil(len(groups) / columns))
+    fig, axes = plt.subplots(rows, columns, squeeze=False,
+                             figsize=(4.4 * columns + 0.6, (0.2 * 2 * top_n + 1.2) * rows + 0.8))
+    for ax in axes.flat[len(groups):]:
+        ax.set_visible(False)
+    for ax, group in zip(axes.flat, groups):
+        part = table[table["group"] == group]
+        top = part[part["z"] > 0].nlargest(top_n, "z")
+        bottom = part[part["z"] < 0].nsmallest(top_n, "z")
+        shown = pd.concat([top, bottom.iloc[::-1]]).sort_values("z", ascending=True, kind="stable")
+        _z_bars(ax, shown, shown["count_group"], shown["count_rest"], colors[group], GREY,
+                small=True)
+        ax.set_title(f"{group} vs rest", fontsize=10)
+        ax.set_xlabel("z  (← rest · group →)", fontsize=8)
+        ax.tick_params(axis="x", labelsize=8)
+    fig.suptitle("Most distinctive terms of each group against all other documents", x=0.01,
+                 ha="left", fontweight="bold")
+    add_caption(fig, caption + note, width=140)
+    fig.tight_layout()
+    return fig
+
+
+def stacked_shares(table, title, xlabel, caption, colors):
+    """One horizontal bar per row of ``table`` (index: groups), split by its columns (shares
+    that sum to 1), in the given ``colors`` (column -> colour); returns the figure."""
+    fig, ax = plt.subplots(figsize=(10, max(2.2, 0.4 * len(table) + 1.4)))
+    y = np.arange(len(table))
+    left = np.zeros(len(table))
+    for column in table.columns:
+        values = table[column].to_numpy(float)
+        ax.barh(y, values, left=left, color=colors[column], label=column, height=0.7)
+        for yy, (start, value) in enumerate(zip(left, values)):
+            if value >= 0.06:
+                ax.text(start + value / 2, yy, f"{value:.0%}", ha="center", va="center",
+                        fontsize=7.5, color="white" if column != "narrator" else "black")
+        left += values
+    ax.set_yticks(y, table.index)
+    ax.set_ylim(len(table) - 0.5, -0.5)
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    legend_for(ax, {c: colors[c] for c in table.columns})
     add_caption(fig, caption)
     fig.tight_layout()
     return fig

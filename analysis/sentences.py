@@ -32,12 +32,25 @@ def sentences(text):
     -------
     list of str
     """
+    return [sentence for _, sentence in paragraph_sentences(text)]
+
+
+def paragraph_sentences(text):
+    """The sentences of ``text`` with the number of the paragraph (line) each is in.
+
+    Returns
+    -------
+    list of (int, str)
+        1-based paragraph number (non-empty lines only) and sentence, in order.
+    """
     punkt = _punkt()
     found = []
+    number = 0
     for paragraph in text.splitlines():
         paragraph = paragraph.strip()
         if paragraph:
-            found.extend(s.strip() for s in punkt.tokenize(paragraph) if s.strip())
+            number += 1
+            found.extend((number, s.strip()) for s in punkt.tokenize(paragraph) if s.strip())
     return found
 
 

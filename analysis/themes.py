@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ParameterError
+from .rates import bootstrap_rates, check_group_by
 from .sentences import sentences
 from .tokens import stem, stop_words, word_spans, word_tokens
 
@@ -210,12 +211,8 @@ def theme_rates(counts, by):
 
 def grouped_theme_rates(corpus, codebook, group_by, n_boot=2000, seed=0, level=0.95,
                         sentence_counts=None):
-    """Theme rates per group with bootstrap intervals over sentences.
-
-    Each group's sentences are resampled with replacement ``n_boot`` times (a fixed ``seed``
-    gives the same intervals); the interval is the percentile interval of the pooled rate.
-    It shows how much the rate depends on which sentences these documents happen to contain,
-    not how the outlets or sides would write in general.
+    """Theme rates per group with bootstrap intervals over sentences
+    (see :func:`analysis.rates.bootstrap_rates`).
 
     Returns
     -------
@@ -223,39 +220,11 @@ def grouped_theme_rates(corpus, codebook, group_by, n_boot=2000, seed=0, level=0
         ``group``, ``theme``, ``label``, ``count``, ``tokens``, ``rate_per_1k``, ``low``,
         ``high``, ``documents``, ``sentences``; groups sorted, themes in codebook order.
     """
-    if group_by not in corpus.columns or group_by in ("raw_text", "text"):
-        raise ParameterError(f"group_by={group_by!r} is not a manifest column; use one of "
-                             f"{', '.join(c for c in corpus.columns if c not in ('raw_text', 'text'))}")
-    if not isinstance(n_boot, (int, np.integer)) or n_boot < 1:
-        raise ParameterError(f"n_boot={n_boot!r}: use a whole number of resamples, at least 1 "
-                             f"(1000-5000 is usual)")
-    if not 0 < level < 1:
-        raise ParameterError(f"level={level!r}: use a coverage between 0 and 1, e.g. 0.95")
+    check_group_by(corpus, group_by)
     table = sentence_theme_counts(corpus, codebook) if sentence_counts is None else sentence_counts
-    themes = list(dict.fromkeys(codebook["theme"]))
-    labels = codebook.groupby("theme")["label"].first()
-    groups = corpus.set_index("doc_id")[group_by].astype(str)
-    table = table.assign(group=table["doc_id"].map(groups))
-    rng = np.random.default_rng(seed)
-    rows = []
-    for group in sorted(table["group"].unique()):
-        part = table[table["group"] == group]
-        counts, tokens = part[themes].to_numpy(float), part["tokens"].to_numpy(float)
-        n = len(part)
-        draws = []
-        for chunk in range(0, n_boot, 256):  # weights in chunks: memory stays small
-            weights = rng.multinomial(n, np.full(n, 1 / n), size=min(256, n_boot - chunk))
-            draws.append(1000 * (weights @ counts) / (weights @ tokens)[:, None])
-        draws = np.vstack(draws)
-        low, high = np.percentile(draws, [50 * (1 - level), 50 * (1 + level)], axis=0)
-        total = tokens.sum()
-        for k, theme in enumerate(themes):
-            rows.append({"group": group, "theme": theme, "label": labels[theme],
-                         "count": int(counts[:, k].sum()), "tokens": int(total),
-                         "rate_per_1k": 1000 * counts[:, k].sum() / total,
-                         "low": low[k], "high": high[k],
-                         "documents": part["doc_id"].nunique(), "sentences": n})
-    return pd.DataFrame(rows)
+    labels = codebook.groupby("theme", sort=False)["label"].first().to_dict()
+    rates = bootstrap_rates(table, labels, corpus, group_by, n_boot, seed, level)
+    return rates.rename(columns={"category": "theme"})
 
 
 def theme_coverage(counts):

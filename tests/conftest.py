@@ -68,3 +68,14 @@ def synthetic_documents(n, years, groups, seed=0):
             source_type=("speech", "press release", "interview")[i % 3],
             event_date=f"{year}-{1 + i % 12:02d}-{1 + i % 27:02d}", party=f"party {i % 4}"))
     return docs
+
+
+# Results that tests want shown in the summary of every run (e.g. attribution accuracy),
+# not only when they fail: test -> text.
+REPORTS = {}
+
+
+def pytest_terminal_summary(terminalreporter):
+    for title, text in REPORTS.items():
+        terminalreporter.write_sep("-", title)
+        terminalreporter.write_line(text)
