@@ -24,6 +24,8 @@ def _parser():
                      metavar=("KEY", "VALUE"),
                      help="notebook parameter; VALUE is read as JSON/Python if it parses "
                           "(5, 0.5, [\"a\", \"b\"]) else as text")
+    run.add_argument("--keep-code", action="store_true",
+                     help="show code cells in the HTML reports (default: text, tables, figures)")
     run.add_argument("--notebooks", default=str(NOTEBOOKS), help=argparse.SUPPRESS)
     validate = commands.add_parser("validate", help="check the corpus and its manifest")
     validate.add_argument("--corpus", default=str(ROOT / "seeds"))
@@ -44,7 +46,7 @@ def _validate(args):
 def _run(args):
     parameters = {key: parse_value(value) for key, value in args.parameter}
     results = run_notebooks(args.corpus, args.out, only=args.only, parameters=parameters,
-                            notebooks_dir=Path(args.notebooks))
+                            notebooks_dir=Path(args.notebooks), keep_code=args.keep_code)
     failed = [r for r in results if not r["ok"]]
     print(f"{len(results) - len(failed)} of {len(results)} notebooks ran; outputs in "
           f"{Path(args.out).resolve()}")

@@ -2,25 +2,33 @@
 
 Each notebook runs into a staging folder (``OUT/.staging/<name>/``). Only when it finishes
 are its figures moved to ``OUT/figures/<name>/`` (replacing the previous ones as a whole)
-and the executed notebook to ``OUT/reports/<name>.ipynb``. A failed notebook is kept at
+and the executed notebook to ``OUT/reports/<name>.ipynb``, with a header cell and a static
+HTML page ``OUT/reports/<name>.html``. A failed notebook is kept at
 ``OUT/reports/failed/<name>.ipynb`` for debugging, and the previous outputs stay in place.
+After the run, ``OUT/reports/index.html`` lists the reports and ``OUT/reports/run.json``
+records inputs, parameters, versions and output hashes.
 """
 import ast
 import json
 import os
 import shutil
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import nbformat
 import papermill
 
 from .corpus import load_corpus
+from .describe import corpus_summary
 from .errors import ParameterError
+from .provenance import input_hashes, output_hashes, package_versions, write_run_manifest
+from .render import add_header, header_markdown, index_html, notebook_summary, render_html
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 RUNNER_PARAMETERS = ("corpus_dir", "out_dir")
+CELL_TIMEOUT = 3600  # seconds; a cell running longer is stopped and the notebook reported failed
 
 
 def parse_value(text):
@@ -94,8 +102,12 @@ def _replace_folder(new, target):
         shutil.rmtree(old)
 
 
-def run_notebook(notebook, corpus_dir, out_dir, parameters=None, log=print):
-    """Execute one notebook; on success move its outputs into ``out_dir``.
+def run_notebook(notebook, corpus_dir, out_dir, parameters=None, log=print, corpus_line="",
+                 keep_code=False):
+    """Execute one notebook; on success move its outputs into ``out_dir`` and render it.
+
+    ``corpus_line`` describes the corpus in the report's header cell; ``keep_code`` keeps
+    code cells in the HTML page.
 
     Returns
     -------
@@ -120,7 +132,7 @@ def run_notebook(notebook, corpus_dir, out_dir, parameters=None, log=print):
     try:
         papermill.execute_notebook(str(notebook), str(executed), parameters=values,
                                    cwd=str(notebook.parent), progress_bar=False,
-                                   kernel_name="python3")
+                                   kernel_name="python3", execution_timeout=CELL_TIMEOUT)
     except Exception as exc:  # papermill, nbclient (dead kernel, timeout) all end here
         failed = out_dir / "reports" / "failed" / f"{name}.ipynb"
         failed.parent.mkdir(parents=True, exist_ok=True)
@@ -135,8 +147,14 @@ def run_notebook(notebook, corpus_dir, out_dir, parameters=None, log=print):
         _replace_folder(produced, out_dir / "figures" / name)
     report = out_dir / "reports" / f"{name}.ipynb"
     report.parent.mkdir(parents=True, exist_ok=True)
-    _settle_report(executed, values["out_dir"], _shown_path(out_dir, notebook.parent))
+    final_out = _shown_path(out_dir, notebook.parent)
+    _settle_report(executed, values["out_dir"], final_out)
+    effective = {k: parse_value(v) if isinstance(v, str) else v for k, v in declared.items()}
+    effective.update(values, out_dir=final_out)
+    add_header(executed, header_markdown(name, corpus_line, effective, package_versions()))
+    render_html(executed, staging / f"{name}.html", keep_code)
     os.replace(executed, report)
+    os.replace(staging / f"{name}.html", report.with_suffix(".html"))
     stale = out_dir / "reports" / "failed" / f"{name}.ipynb"
     if stale.exists():
         stale.unlink()
@@ -187,7 +205,7 @@ def _describe_failure(exc):
 
 
 def run_notebooks(corpus_dir, out_dir, only=None, parameters=None, notebooks_dir=NOTEBOOKS,
-                  log=print):
+                  log=print, keep_code=False):
     """Validate the corpus, then execute the selected notebooks one after another.
 
     Parameters
@@ -197,6 +215,8 @@ def run_notebooks(corpus_dir, out_dir, only=None, parameters=None, notebooks_dir
         Notebook names or prefixes (default: all in ``notebooks_dir``).
     parameters : dict, optional
         Overrides for the notebooks' ``parameters`` cells; each notebook gets those it declares.
+    keep_code : bool
+        Keep code cells in the HTML pages.
 
     Returns
     -------
@@ -210,13 +230,14 @@ def run_notebooks(corpus_dir, out_dir, only=None, parameters=None, notebooks_dir
     ParameterError
         Unknown notebook or parameter name.
     """
-    load_corpus(corpus_dir)
+    corpus = load_corpus(corpus_dir)
     notebooks = notebook_paths(notebooks_dir, only)
     parameters = dict(parameters or {})
     check_parameters(notebooks, parameters)
+    line = corpus_line(corpus, _shown_path(corpus_dir, notebooks_dir))
     results = []
     for notebook in notebooks:
-        result = run_notebook(notebook, corpus_dir, out_dir, parameters, log)
+        result = run_notebook(notebook, corpus_dir, out_dir, parameters, log, line, keep_code)
         status = "ok" if result["ok"] else "FAILED"
         log(f"  {status} in {result['seconds']:.1f} s -> {result['report']}")
         if not result["ok"]:
@@ -225,4 +246,51 @@ def run_notebooks(corpus_dir, out_dir, only=None, parameters=None, notebooks_dir
     staging_root = Path(out_dir) / ".staging"
     if staging_root.exists() and not any(staging_root.iterdir()):
         staging_root.rmdir()
+    _write_index(out_dir, notebooks_dir, results, line, parameters)
+    _write_run_manifest(out_dir, corpus_dir, notebooks, results, parameters, line)
     return results
+
+
+def corpus_line(corpus, shown_path):
+    """One line describing the corpus: where, how many documents, dates, outlets."""
+    summary = corpus_summary(corpus)
+    outlets = summary["outlets"]
+    listed = ", ".join(outlets[:8]) + (f" and {len(outlets) - 8} more" if len(outlets) > 8 else "")
+    return (f"{shown_path}: {summary['documents']} documents, {summary['events']} events, "
+            f"{summary['first_event']} to {summary['last_event']}; outlets: {listed}")
+
+
+def _write_index(out_dir, notebooks_dir, results, line, parameters):
+    reports = Path(out_dir) / "reports"
+    reports.mkdir(parents=True, exist_ok=True)
+    ran = {r["notebook"]: r for r in results}
+    entries = []
+    for notebook in notebook_paths(notebooks_dir):
+        name = notebook.stem
+        page = reports / f"{name}.html"
+        title, summary = notebook_summary(reports / f"{name}.ipynb" if (reports / f"{name}.ipynb").exists()
+                                          else notebook)
+        if name in ran and ran[name]["ok"]:
+            status = "made in this run"
+        elif name in ran:
+            status = "FAILED in this run" + ("; the page shows the previous run" if page.exists() else "")
+        else:
+            status = "from an earlier run" if page.exists() else "not run"
+        entries.append({"name": name, "html": page.name if page.exists() else None,
+                        "title": title, "summary": summary, "status": status})
+    made_at = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    index_html(reports / "index.html", entries, line, parameters, made_at, package_versions())
+
+
+def _write_run_manifest(out_dir, corpus_dir, notebooks, results, parameters, line):
+    extra = [v for k, v in parameters.items()
+             if k.endswith("_path") and isinstance(v, str) and Path(v).is_file()]
+    manifest = {
+        "corpus": line,
+        "inputs": input_hashes(corpus_dir, notebooks, extra),
+        "parameters": parameters,
+        "versions": package_versions(),
+        "notebooks": {r["notebook"]: {"ok": r["ok"], "error": r["error"]} for r in results},
+        "outputs": output_hashes(out_dir, [r["notebook"] for r in results if r["ok"]]),
+    }
+    write_run_manifest(Path(out_dir) / "reports" / "run.json", manifest)

@@ -79,3 +79,15 @@ def pytest_terminal_summary(terminalreporter):
     for title, text in REPORTS.items():
         terminalreporter.write_sep("-", title)
         terminalreporter.write_line(text)
+
+
+SEED_RUN_PARAMETERS = {"n_boot": 200, "n_runs": 2}
+
+
+@pytest.fixture(scope="session")
+def seed_run(tmp_path_factory):
+    """Every notebook run once on the seeds into a temporary folder: (out_dir, results)."""
+    from analysis.execute import run_notebooks
+    out = tmp_path_factory.mktemp("seed_run")
+    results = run_notebooks(SEEDS, out, parameters=dict(SEED_RUN_PARAMETERS), log=lambda *_: None)
+    return out, results

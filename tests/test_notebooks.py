@@ -27,8 +27,8 @@ def _outputs(report_path):
     return json.dumps([c.get("outputs", []) for c in report.cells])
 
 
-def test_seed_reports_show_no_warnings_or_errors(tmp_path):
-    results = run_notebooks(SEEDS, tmp_path, parameters={"n_boot": 200}, **QUIET)
+def test_seed_reports_show_no_warnings_or_errors(seed_run):
+    _, results = seed_run
     for result in results:
         assert result["ok"], result["error"]
         report = nbformat.read(result["report"], as_version=4)
