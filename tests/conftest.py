@@ -70,15 +70,17 @@ def synthetic_documents(n, years, groups, seed=0):
     return docs
 
 
-# Results that tests want shown in the summary of every run (e.g. attribution accuracy),
-# not only when they fail: test -> text.
-REPORTS = {}
-
-
+# Results that tests want shown in the summary of every run (e.g. attribution accuracy), not
+# only when they fail: a test calls record_property("summary", (title, text)). User
+# properties travel from pytest-xdist workers to the main process; a module dict would not.
 def pytest_terminal_summary(terminalreporter):
-    for title, text in REPORTS.items():
-        terminalreporter.write_sep("-", title)
-        terminalreporter.write_line(text)
+    for kind in ("passed", "failed"):
+        for report in terminalreporter.stats.get(kind, []):
+            for name, value in getattr(report, "user_properties", []):
+                if name == "summary" and report.when == "call":
+                    title, text = value
+                    terminalreporter.write_sep("-", title)
+                    terminalreporter.write_line(text)
 
 
 SEED_RUN_PARAMETERS = {"n_boot": 200, "n_runs": 2}

@@ -6,7 +6,7 @@ import analysis
 from analysis import ParameterError, events, speakers, themes, tone
 from analysis.keyness import log_odds_by_group
 from analysis.speakers import attribute_sentences
-from conftest import REPORTS, ROOT, SEEDS, document, synthetic_documents, write_corpus
+from conftest import ROOT, SEEDS, document, synthetic_documents, write_corpus
 from analysis.execute import run_notebooks
 
 LABELS = ROOT / "tests" / "data" / "speaker_labels.csv"
@@ -88,12 +88,12 @@ def test_alignment_rejects_an_impossible_threshold(alignment):
 
 # -- who is speaking ------------------------------------------------------------------------
 
-def test_attribution_accuracy_on_hand_labelled_sentences(seed_corpus):
+def test_attribution_accuracy_on_hand_labelled_sentences(seed_corpus, record_property):
     labelled = pd.read_csv(LABELS, keep_default_na=False)
     assert len(labelled) >= 60 and set(labelled["speaker"]) == set(speakers.SPEAKERS)
     accuracy = speakers.attribution_accuracy(speakers.speaker_sentences(seed_corpus), labelled)
-    REPORTS["speaker attribution vs tests/data/speaker_labels.csv"] = accuracy.to_string(
-        index=False, float_format=lambda x: f"{x:.1%}")
+    record_property("summary", ("speaker attribution vs tests/data/speaker_labels.csv",
+                                accuracy.to_string(index=False, float_format=lambda x: f"{x:.1%}")))
     overall = accuracy.set_index("speaker").loc["all"]
     assert overall["labelled"] == len(labelled)
     assert overall["accuracy"] >= 0.85
