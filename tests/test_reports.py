@@ -37,6 +37,12 @@ def test_same_inputs_give_byte_identical_tables_and_figures(seed_run, tmp_path):
     assert files == _outputs(tmp_path) and len(files) > 60
     differ = [f for f in files if (first / f).read_bytes() != (tmp_path / f).read_bytes()]
     assert not differ, f"outputs differ between two runs: {differ[:5]}"
+    for name in NAMES:  # reports too, once the output folder's own path is set aside
+        for ext in (".ipynb", ".html"):
+            a, b = ((out / "reports" / f"{name}{ext}").read_text(encoding="utf-8")
+                    .replace(str(out), "OUT").replace(json.dumps(escape_markdown(str(out)))[1:-1], "OUT")
+                    .replace(escape_markdown(str(out)), "OUT") for out in (first, tmp_path))
+            assert a == b, f"{name}{ext} differs between two runs"
 
 
 def test_run_manifest_records_inputs_parameters_versions_and_outputs(seed_run):
@@ -197,3 +203,17 @@ def test_a_killed_kernel_is_reported_not_a_hang(tmp_path):
     assert "kernel" in result["error"].lower()
     manifest = json.loads((tmp_path / "out" / "reports" / "run.json").read_text())
     assert manifest["notebooks"]["99_dies"]["ok"] is False
+
+
+def test_parameters_tag_survives_output_stripping(seed_run, tmp_path):
+    # an executed report, stripped as nbstripout / "Clear all outputs" would, still has its
+    # parameters cell: papermill can run it again with new values
+    from nbconvert.preprocessors import ClearOutputPreprocessor
+    out, _ = seed_run
+    for name in NAMES:
+        nb = nbformat.read(out / "reports" / f"{name}.ipynb", as_version=4)
+        assert any(c.get("outputs") for c in nb.cells)
+        stripped, _ = ClearOutputPreprocessor().preprocess(nb, {})
+        nbformat.write(stripped, tmp_path / f"{name}.ipynb")
+        found = papermill.inspect_notebook(str(tmp_path / f"{name}.ipynb"))
+        assert set(found) == set(papermill.inspect_notebook(str(NOTEBOOKS / f"{name}.ipynb")))
