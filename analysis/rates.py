@@ -6,14 +6,8 @@ sentence, its word tokens and one count column per category.
 import numpy as np
 import pandas as pd
 
+from .corpus import require_column
 from .errors import ParameterError
-
-
-def check_group_by(corpus, group_by):
-    """Raise :class:`ParameterError` unless ``group_by`` is a document variable of ``corpus``."""
-    if group_by not in corpus.columns or group_by in ("raw_text", "text"):
-        raise ParameterError(f"group_by={group_by!r} is not a manifest column; use one of "
-                             f"{', '.join(c for c in corpus.columns if c not in ('raw_text', 'text'))}")
 
 
 def bootstrap_rates(sentence_counts, categories, corpus, group_by, n_boot=2000, seed=0,
@@ -42,7 +36,7 @@ def bootstrap_rates(sentence_counts, categories, corpus, group_by, n_boot=2000, 
         ``group``, ``category``, ``label``, ``count``, ``tokens``, ``rate_per_1k``, ``low``,
         ``high``, ``documents``, ``sentences``; groups sorted, categories in the given order.
     """
-    check_group_by(corpus, group_by)
+    require_column(corpus, group_by)
     if not isinstance(n_boot, (int, np.integer)) or n_boot < 1:
         raise ParameterError(f"n_boot={n_boot!r}: use a whole number of resamples, at least 1 "
                              f"(1000-5000 is usual)")

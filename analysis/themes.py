@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import ParameterError
-from .rates import bootstrap_rates, check_group_by
+from .corpus import require_column
+from .rates import bootstrap_rates
 from .sentences import sentences
 from .tokens import stem, stop_words, word_spans, word_tokens
 
@@ -220,7 +221,7 @@ def grouped_theme_rates(corpus, codebook, group_by, n_boot=2000, seed=0, level=0
         ``group``, ``theme``, ``label``, ``count``, ``tokens``, ``rate_per_1k``, ``low``,
         ``high``, ``documents``, ``sentences``; groups sorted, themes in codebook order.
     """
-    check_group_by(corpus, group_by)
+    require_column(corpus, group_by)
     table = sentence_theme_counts(corpus, codebook) if sentence_counts is None else sentence_counts
     labels = codebook.groupby("theme", sort=False)["label"].first().to_dict()
     rates = bootstrap_rates(table, labels, corpus, group_by, n_boot, seed, level)

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .errors import ParameterError
+from .corpus import require_column
 from .rates import bootstrap_rates
 from .resources import data_path
 from .sentences import sentences
@@ -64,8 +64,7 @@ def tone_words(corpus, by):
 
     Sorted by group, category (file order), count (highest first), word.
     """
-    if by not in corpus.columns:
-        raise ParameterError(f"group_by={by!r} is not a manifest column")
+    require_column(corpus, by)
     lists = tone_lists()
     rows = []
     for group, part in corpus.groupby(corpus[by].astype(str), sort=True):
