@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: report test validate lab clean-env
+.PHONY: report test bench validate lab clean-env
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,9 @@ report: $(STAMP)  ## execute every notebook: figures/ and reports/
 
 test: $(STAMP)  ## run the test suite
 	$(PY) -m pytest $(ARGS)
+
+bench: $(STAMP)  ## time the pipeline (2.5, 25, 100 MB) and the report command; writes benchmark.csv
+	$(PY) -m analysis bench $(ARGS)
 
 validate: $(STAMP)  ## check seeds/ (or CORPUS=dir)
 	$(PY) -m analysis validate --corpus $(or $(CORPUS),seeds)

@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis run|validate``."""
+"""Command line: ``python -m analysis run|validate|bench``."""
 import argparse
 import sys
 from pathlib import Path
@@ -26,9 +26,23 @@ def _parser():
                           "(5, 0.5, [\"a\", \"b\"]) else as text")
     run.add_argument("--keep-code", action="store_true",
                      help="show code cells in the HTML reports (default: text, tables, figures)")
+    run.add_argument("-j", "--jobs", type=int, default=None,
+                     help="notebooks to execute at once (default: one per core)")
     run.add_argument("--notebooks", default=str(NOTEBOOKS), help=argparse.SUPPRESS)
     validate = commands.add_parser("validate", help="check the corpus and its manifest")
     validate.add_argument("--corpus", default=str(ROOT / "seeds"))
+    bench = commands.add_parser("bench", help="time the pipeline against scikit-learn and the "
+                                              "report command against a floor")
+    bench.add_argument("--sizes", nargs="+", type=float, default=[2.5, 25, 100], metavar="MB",
+                       help="corpus sizes in MB (default: 2.5 25 100)")
+    bench.add_argument("--out", default="benchmark.csv",
+                       help="CSV of the pipeline table (default: benchmark.csv); the report "
+                            "table goes beside it as <name>_report.csv")
+    bench.add_argument("-j", "--jobs", type=int, default=None,
+                       help="processes for the parallel run and notebooks at once (default: every core)")
+    bench.add_argument("--no-report", action="store_true", help="skip timing the report command")
+    bench.add_argument("--only", nargs="+", metavar="NAME", help="notebooks for the report timing")
+    bench.add_argument("--seed", type=int, default=0, help="seed for drawing sentences (default: 0)")
     return parser
 
 
@@ -46,7 +60,8 @@ def _validate(args):
 def _run(args):
     parameters = {key: parse_value(value) for key, value in args.parameter}
     results = run_notebooks(args.corpus, args.out, only=args.only, parameters=parameters,
-                            notebooks_dir=Path(args.notebooks), keep_code=args.keep_code)
+                            notebooks_dir=Path(args.notebooks), keep_code=args.keep_code,
+                            jobs=args.jobs)
     failed = [r for r in results if not r["ok"]]
     print(f"{len(results) - len(failed)} of {len(results)} notebooks ran; outputs in "
           f"{Path(args.out).resolve()}")
@@ -60,10 +75,17 @@ def _run(args):
     return 0
 
 
+def _bench(args):
+    from .bench import run_benchmark  # imports scikit-learn and starts processes: only here
+
+    run_benchmark(args.sizes, args.out, args.jobs, not args.no_report, args.only, args.seed)
+    return 0
+
+
 def main(argv=None):
     args = _parser().parse_args(argv)
     try:
-        return {"run": _run, "validate": _validate}[args.command](args)
+        return {"run": _run, "validate": _validate, "bench": _bench}[args.command](args)
     except AnalysisError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1 if args.command == "validate" else 2

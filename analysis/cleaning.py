@@ -15,15 +15,23 @@ from functools import lru_cache
 
 from .resources import read_rules
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# The line boundaries of str.splitlines, "\r\n" first so it counts as one.
+_LINE_BREAK = re.compile("\r\n?|[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_SPACES = re.compile(r" [ \t]+|\t[ \t]*")  # a single space is left alone: it is most of them
+_LINE_EDGE = re.compile(r"[^\S\n]*\n[^\S\n]*")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
 
 @lru_cache(maxsize=None)
 def _unicode_table():
     table, names = {}, {}
     for row in read_rules("unicode_map.tsv"):
         char = chr(int(row["codepoint"], 16))
-        table[ord(char)] = row["replacement"].replace("\\s", " ")
+        table[char] = row["replacement"].replace("\\s", " ")
         names[char] = row["name"]
-    return table, names
+    mapped = re.compile("[" + "".join(map(re.escape, sorted(table))) + "]")
+    return table, names, mapped
 
 
 @lru_cache(maxsize=None)
@@ -43,17 +51,20 @@ def normalize_unicode(text):
     changes : collections.Counter
         Character name -> number of replacements.
     """
-    table, names = _unicode_table()
+    table, names, mapped = _unicode_table()
     changes = Counter()
-    for char, n in Counter(c for c in text if ord(c) in table).items():
-        changes[names[char]] += n
-    text = text.translate(table)
-    normalized = unicodedata.normalize("NFKC", text)
-    if normalized != text:
+
+    def replace(match):
+        changes[names[match.group()]] += 1
+        return table[match.group()]
+
+    # Only the few mapped characters call back into Python; str.translate visits every one.
+    text = mapped.sub(replace, text)
+    if not unicodedata.is_normalized("NFKC", text):
         changes["NFKC compatibility form"] += sum(
-            1 for c in text if unicodedata.normalize("NFKC", c) != c
-        )
-    return normalized, changes
+            1 for c in _NON_ASCII.findall(text) if unicodedata.normalize("NFKC", c) != c)
+        text = unicodedata.normalize("NFKC", text)
+    return text, changes
 
 
 def remove_boilerplate(text):
@@ -75,9 +86,14 @@ def remove_boilerplate(text):
 
 
 def tidy_whitespace(text):
-    """Strip each line, collapse runs of spaces and of blank lines, strip the ends."""
-    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    """Strip each line, collapse runs of spaces and of blank lines, strip the ends.
+
+    Lines end where :meth:`str.splitlines` ends them; whole-text patterns instead of a loop
+    over lines, because this runs on every document.
+    """
+    text = _LINE_BREAK.sub("\n", text)
+    text = _LINE_EDGE.sub("\n", _SPACES.sub(" ", text))
+    return _BLANK_LINES.sub("\n\n", text.strip())
 
 
 def clean(text):
@@ -90,7 +106,7 @@ def clean(text):
         One dict per (step, rule) with keys ``step``, ``rule``, ``count`` and ``example``
         (the first text removed or the character replaced).
     """
-    _, names = _unicode_table()
+    _, names, _ = _unicode_table()
     examples = {name: f"U+{ord(c):04X} {c}".strip() for c, name in names.items()}
     text, replaced = normalize_unicode(text)
     text, removed = remove_boilerplate(text)

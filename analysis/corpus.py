@@ -119,7 +119,9 @@ def _row_text(corpus_dir, row, where, problems, texts):
     first, last = span
     if first is None and last is None:
         return text
-    lines = text.splitlines(keepends=True)
+    if (path, "lines") not in texts:  # split once per file, however many rows share it
+        texts[path, "lines"] = text.splitlines(keepends=True)
+    lines = texts[path, "lines"]
     if first and first > len(lines):
         problems.append(f"{where}: first_line {first} is past the end of {relative} "
                         f"({len(lines)} lines)")
@@ -157,7 +159,7 @@ def load_corpus(path):
     """
     corpus_dir = Path(path)
     manifest = read_manifest(corpus_dir)
-    problems, texts, records = [], {}, []
+    problems, texts, records, cleaned = [], {}, [], []
     seen_ids = {}
     for index, row in manifest.iterrows():
         line = index + 2  # header is line 1
@@ -184,11 +186,13 @@ def load_corpus(path):
                     problems.append(f"{where}: {column} {row[column]!r} is not an ISO date "
                                     f"(write YYYY-MM-DD)")
         raw = _row_text(corpus_dir, row, where, problems, texts) if row["file"] else None
-        if raw is not None and not clean_text(raw):
+        text = clean_text(raw) if raw is not None else None
+        if raw is not None and not text:
             problems.append(f"{where}: document is empty after cleaning ({row['file']}"
                             + (f", lines {row['first_line'] or 1}-{row['last_line'] or 'end'}"
                                if row["first_line"] or row["last_line"] else "") + ")")
         records.append(raw)
+        cleaned.append(text)
     if problems:
         raise CorpusError(problems, corpus_dir)
 
@@ -206,7 +210,7 @@ def load_corpus(path):
                                             corpus["event_date"].dt.strftime("%Y-%m-%d"))
     corpus["year"] = corpus["event_date"].dt.year.astype(int)
     corpus["raw_text"] = records
-    corpus["text"] = [clean_text(raw) for raw in records]
+    corpus["text"] = cleaned
     return corpus.reset_index(drop=True)
 
 

@@ -1,17 +1,23 @@
 """Document-feature matrices: scikit-learn's vectorisers with this project's analyser.
 
+Each document is split into sentences and each sentence into word tokens (see
+:func:`document_tokens`); that work splits by document and runs on ``n_jobs`` processes.
 As in quanteda, the document variables travel with the matrix, so counts can be summed or
 averaged by any manifest column (origin, outlet, year, ...).
 """
+import os
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from joblib import Parallel, delayed
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from .errors import ParameterError
-from .tokens import stem, surface_forms_of_words, word_tokens
+from .sentences import paragraph_sentences
+from .tokens import MWE_SEPARATOR, stem, stop_words, surface_forms_of_counts, word_tokens
 
 METADATA_EXCLUDE = ("raw_text", "text")
 
@@ -65,11 +71,89 @@ class DocumentFeatureMatrix:
                             columns=self.features["surface"].to_list())
 
 
-def _word_lists(texts):
-    return [word_tokens(t, remove_stopwords=True) for t in texts]
+def check_n_jobs(n_jobs):
+    """``n_jobs`` as a number of worker processes (joblib's meaning: -1 = every core).
+
+    Raises
+    ------
+    ParameterError
+        Not a whole number, or 0.
+    """
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0:
+        raise ParameterError(f"n_jobs={n_jobs!r}: use a whole number of processes "
+                             f"(1 = no parallel work, -1 = every core, -2 = all but one)")
+    cores = os.cpu_count() or 1
+    return max(1, int(n_jobs) if n_jobs > 0 else cores + 1 + int(n_jobs))
 
 
-def document_feature_matrix(corpus, weighting="count", min_df=1, max_df=1.0, **vectorizer_args):
+def document_tokens(text):
+    """Sentences of one cleaned document, each with its word tokens.
+
+    Returns
+    -------
+    list of (int, str, list of str)
+        Paragraph number, sentence as written, and its word tokens (see
+        :func:`analysis.tokens.word_tokens`; stop words included), in text order.
+    """
+    return [(paragraph, sentence, word_tokens(sentence))
+            for paragraph, sentence in paragraph_sentences(text)]
+
+
+def _chunk_counts(texts):
+    """The unit of parallel work: for each text its sentence rows (paragraph, sentence,
+    number of word tokens) and feature counts; and the word forms counted in all of them.
+    Counters travel between processes far more cheaply than token lists."""
+    stops = stop_words()
+    documents, forms = [], Counter()
+    for text in texts:
+        rows, words = [], []
+        for paragraph, sentence, tokens in document_tokens(text):
+            rows.append((paragraph, sentence, len(tokens)))
+            words += [w for w in tokens if w not in stops]
+        forms.update(words)
+        documents.append((rows, Counter(map(stem, words))))
+    return documents, forms
+
+
+def document_counts(texts, n_jobs=1):
+    """Sentences and feature counts of every text, on ``n_jobs`` processes.
+
+    Features are the stems of the word tokens of each sentence, stop words removed (so a
+    multi-word expression never spans two sentences).
+
+    Parameters
+    ----------
+    texts : sequence of str
+        Cleaned documents.
+    n_jobs : int, default 1
+        Worker processes (joblib's meaning: -1 = every core). The result does not depend on it.
+
+    Returns
+    -------
+    documents : list of (rows, collections.Counter), one per text, in order
+        ``rows``: (paragraph, sentence, number of word tokens) per sentence; the Counter maps
+        feature -> count.
+    forms : collections.Counter
+        Word form -> times written (stop words out), for :func:`surface_forms_of_counts`.
+    """
+    texts = list(texts)
+    workers = min(check_n_jobs(n_jobs), max(1, len(texts)))
+    if workers == 1:
+        return _chunk_counts(texts)
+    # A few chunks per worker: large enough that sending them costs little, small enough
+    # that a worker given the long documents does not finish last by far.
+    size = -(-len(texts) // (workers * 4))
+    chunks = Parallel(n_jobs=workers)(delayed(_chunk_counts)(texts[i:i + size])
+                                      for i in range(0, len(texts), size))
+    documents, forms = [], Counter()
+    for chunk_documents, chunk_forms in chunks:
+        documents += chunk_documents
+        forms.update(chunk_forms)
+    return documents, forms
+
+
+def document_feature_matrix(corpus, weighting="count", min_df=1, max_df=1.0, n_jobs=1,
+                            **vectorizer_args):
     """Count (or TF-IDF weigh) the project's features in every document of ``corpus``.
 
     Parameters
@@ -81,6 +165,8 @@ def document_feature_matrix(corpus, weighting="count", min_df=1, max_df=1.0, **v
     min_df, max_df : int or float
         As in scikit-learn: documents (int) or share of documents (float) a feature must
         appear in at least / at most.
+    n_jobs : int, default 1
+        Processes for tokenising (see :func:`document_counts`).
     **vectorizer_args
         Passed to :class:`~sklearn.feature_extraction.text.TfidfVectorizer` (e.g. ``norm``,
         ``sublinear_tf``) or :class:`~sklearn.feature_extraction.text.CountVectorizer`.
@@ -92,29 +178,50 @@ def document_feature_matrix(corpus, weighting="count", min_df=1, max_df=1.0, **v
     Raises
     ------
     ParameterError
-        Unknown ``weighting``, or ``min_df`` / ``max_df`` that leave no features.
+        Unknown ``weighting``, ``min_df`` / ``max_df`` that leave no features, bad ``n_jobs``.
+    """
+    documents, forms = document_counts(corpus["text"], n_jobs)
+    return dfm_from_counts(corpus, [counts for _, counts in documents], forms, weighting,
+                           min_df, max_df, **vectorizer_args)
+
+
+def dfm_from_counts(corpus, counts, forms, weighting="count", min_df=1, max_df=1.0,
+                    **vectorizer_args):
+    """A :class:`DocumentFeatureMatrix` from per-document feature counts.
+
+    scikit-learn's vectoriser does the counting (``analyzer=Counter.elements``), so
+    ``min_df``, ``max_df``, ``vocabulary`` and the TF-IDF options mean what they mean there.
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame
+        Gives the document variables, one row per element of ``counts``.
+    counts : list of collections.Counter
+    forms : collections.Counter
+        Word form -> times written, for the features' surface forms.
     """
     vectorizers = {"count": CountVectorizer, "tfidf": TfidfVectorizer}
     if weighting not in vectorizers:
         raise ParameterError(f"weighting={weighting!r}: use 'count' or 'tfidf'")
-    words = _word_lists(corpus["text"])
-    stems = [[stem(w) for w in doc] for doc in words]
-    vectorizer = vectorizers[weighting](analyzer=lambda doc: doc, min_df=min_df, max_df=max_df,
+    vectorizer = vectorizers[weighting](analyzer=Counter.elements, min_df=min_df, max_df=max_df,
                                         **vectorizer_args)
     try:
-        matrix = vectorizer.fit_transform(stems)
+        matrix = vectorizer.fit_transform(counts)
     except ValueError as exc:
         raise ParameterError(f"min_df={min_df!r}, max_df={max_df!r} leave no features for "
-                             f"{len(stems)} documents ({exc}); lower min_df or raise max_df"
+                             f"{len(counts)} documents ({exc}); lower min_df or raise max_df"
                              ) from exc
     vocabulary = vectorizer.get_feature_names_out()
-    forms = surface_forms_of_words(words)
-    counts = CountVectorizer(analyzer=lambda doc: doc, vocabulary=vocabulary).transform(stems)
+    if weighting == "count":
+        totals = matrix
+    else:
+        totals = CountVectorizer(analyzer=Counter.elements, vocabulary=vocabulary).transform(counts)
+    surface = surface_forms_of_counts(forms)
     features = pd.DataFrame({
         "feature": vocabulary,
-        "surface": [forms[f] for f in vocabulary],
-        "count": np.asarray(counts.sum(axis=0)).ravel(),
-        "doc_freq": np.asarray((counts > 0).sum(axis=0)).ravel(),
+        "surface": [surface.get(f, f.replace(MWE_SEPARATOR, " ")) for f in vocabulary],
+        "count": np.asarray(totals.sum(axis=0)).ravel(),
+        "doc_freq": np.asarray((totals > 0).sum(axis=0)).ravel(),
     })
     docvars = corpus.drop(columns=[c for c in METADATA_EXCLUDE if c in corpus.columns])
     return DocumentFeatureMatrix(matrix.tocsr(), features, docvars.reset_index(drop=True))

@@ -10,16 +10,18 @@ records inputs, parameters, versions and output hashes.
 """
 import ast
 import json
+import multiprocessing
 import os
 import shutil
 import time
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
 import nbformat
 import papermill
 
-from .corpus import load_corpus
+from .cache import load_processed
 from .describe import corpus_summary
 from .errors import ParameterError
 from .provenance import input_hashes, output_hashes, package_versions, write_run_manifest
@@ -204,9 +206,29 @@ def _describe_failure(exc):
     return f"{type(exc).__name__}: {exc} (the kernel may have died or timed out)"
 
 
+def _silent(*_):
+    pass
+
+
+def check_jobs(jobs, count):
+    """Notebooks to run at once: ``jobs`` (None: one per core), at most ``count``.
+
+    Raises
+    ------
+    ParameterError
+        ``jobs`` is not a whole number of at least 1.
+    """
+    if jobs is None:
+        jobs = os.cpu_count() or 1
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ParameterError(f"jobs={jobs!r}: use a whole number of notebooks to run at once "
+                             f"(1 = one after another)")
+    return max(1, min(jobs, count))
+
+
 def run_notebooks(corpus_dir, out_dir, only=None, parameters=None, notebooks_dir=NOTEBOOKS,
-                  log=print, keep_code=False):
-    """Validate the corpus, then execute the selected notebooks one after another.
+                  log=print, keep_code=False, jobs=1):
+    """Validate and process the corpus, then execute the selected notebooks.
 
     Parameters
     ----------
@@ -217,6 +239,9 @@ def run_notebooks(corpus_dir, out_dir, only=None, parameters=None, notebooks_dir
         Overrides for the notebooks' ``parameters`` cells; each notebook gets those it declares.
     keep_code : bool
         Keep code cells in the HTML pages.
+    jobs : int or None, default 1
+        Notebooks executed at once, each in its own process and kernel (None: one per core).
+        The notebooks are independent: each writes only its own figures and report.
 
     Returns
     -------
@@ -230,25 +255,37 @@ def run_notebooks(corpus_dir, out_dir, only=None, parameters=None, notebooks_dir
     ParameterError
         Unknown notebook or parameter name.
     """
-    corpus = load_corpus(corpus_dir)
+    # Validates the corpus and leaves the processed corpus in the cache the notebooks read.
+    corpus = load_processed(corpus_dir).corpus
     notebooks = notebook_paths(notebooks_dir, only)
     parameters = dict(parameters or {})
     check_parameters(notebooks, parameters)
+    workers = check_jobs(jobs, len(notebooks))
     line = corpus_line(corpus, _shown_path(corpus_dir, notebooks_dir))
-    results = []
-    for notebook in notebooks:
-        result = run_notebook(notebook, corpus_dir, out_dir, parameters, log, line, keep_code)
-        status = "ok" if result["ok"] else "FAILED"
-        log(f"  {status} in {result['seconds']:.1f} s -> {result['report']}")
-        if not result["ok"]:
-            log(f"  {notebook.name}: {result['error']}")
-        results.append(result)
+    arguments = [(notebook, corpus_dir, out_dir, parameters, log if workers == 1 or log is print
+                  else _silent, line, keep_code) for notebook in notebooks]
+    if workers == 1:
+        results = [_logged(run_notebook(*args), log) for args in arguments]
+    else:
+        # Processes, not threads: each notebook gets its own kernel client and event loop.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = [pool.submit(run_notebook, *args) for args in arguments]
+            results = [_logged(future.result(), log) for future in futures]
     staging_root = Path(out_dir) / ".staging"
     if staging_root.exists() and not any(staging_root.iterdir()):
         staging_root.rmdir()
     _write_index(out_dir, notebooks_dir, results, line, parameters)
     _write_run_manifest(out_dir, corpus_dir, notebooks, results, parameters, line)
     return results
+
+
+def _logged(result, log):
+    status = "ok" if result["ok"] else "FAILED"
+    log(f"  {result['notebook']}: {status} in {result['seconds']:.1f} s -> {result['report']}")
+    if not result["ok"]:
+        log(f"  {result['notebook']}: {result['error']}")
+    return result
 
 
 def corpus_line(corpus, shown_path):

@@ -12,23 +12,29 @@ scikit-learn vectoriser as ``analyzer=analysis.tokenize``. Stems are for countin
 from collections import Counter, defaultdict
 from functools import lru_cache
 
+import regex
 from nltk.stem.snowball import SnowballStemmer
-from nltk.tokenize import MWETokenizer, RegexpTokenizer
+from nltk.tokenize import MWETokenizer
 
 from .normalize import normalized_text, normalized_text_with_offsets
 from .resources import read_word_list
 
 # Words are runs of letters/digits/underscores with inner apostrophes ("people's"); hyphens
 # and all other punctuation separate words. A compiled regular expression is much faster than
-# NLTK's Treebank tokeniser and gives the same words for counting.
-_WORDS = RegexpTokenizer(r"\w+(?:'\w+)*")
+# NLTK's Treebank tokeniser and gives the same words for counting. It is compiled with the
+# ``regex`` module, as NLTK's RegexpTokenizer does (so a word is a word by Unicode's rules,
+# combining marks included), but called directly: NLTK's wrapper adds a timeout per call
+# that costs more than the matching.
+_WORDS = regex.compile(r"\w+(?:'\w+)*")
 MWE_SEPARATOR = "_"
 
 
 @lru_cache(maxsize=None)
 def _mwe_tokenizer():
-    phrases = [tuple(w.lower() for w in _WORDS.tokenize(line)) for line in read_word_list("mwe.txt")]
-    return MWETokenizer([p for p in phrases if len(p) > 1], separator=MWE_SEPARATOR)
+    phrases = [tuple(w.lower() for w in _WORDS.findall(line)) for line in read_word_list("mwe.txt")]
+    tokenizer = MWETokenizer([p for p in phrases if len(p) > 1], separator=MWE_SEPARATOR)
+    # Words that can begin an expression: a sentence with none of them is left as it is.
+    return tokenizer, frozenset(tokenizer._mwes)
 
 
 @lru_cache(maxsize=None)
@@ -52,6 +58,7 @@ def _is_number(word):
     return word.replace("_", "").isdigit()
 
 
+@lru_cache(maxsize=None)
 def _counted(word):
     """The word as counted (lower case, no possessive "'s"), or "" if it is not counted."""
     word = word.lower()
@@ -79,8 +86,10 @@ def word_tokens(text, remove_stopwords=False, normalize=True):
     """
     if normalize:
         text = normalized_text(text)
-    words = [w for w in map(_counted, _WORDS.tokenize(text)) if w]
-    words = _mwe_tokenizer().tokenize(words)
+    words = [w for w in map(_counted, _WORDS.findall(text)) if w]
+    mwe, starts = _mwe_tokenizer()
+    if not starts.isdisjoint(words):
+        words = mwe.tokenize(words)
     if remove_stopwords:
         stops = stop_words()
         words = [w for w in words if w not in stops]
@@ -101,13 +110,13 @@ def word_spans(text, remove_stopwords=False):
     """
     normalized, starts, ends = normalized_text_with_offsets(text)
     found = []
-    for begin, end in _WORDS.span_tokenize(normalized):
+    for begin, end in (match.span() for match in _WORDS.finditer(normalized)):
         word = _counted(normalized[begin:end])
         if word:
             found.append((word, starts[begin], ends[end - 1]))
     words = [w for w, _, _ in found]
     spans, i = [], 0
-    for token in _mwe_tokenizer().tokenize(words):
+    for token in _mwe_tokenizer()[0].tokenize(words):
         j = i + 1
         while MWE_SEPARATOR.join(words[i:j]) != token:
             j += 1
@@ -147,10 +156,17 @@ def surface_forms(texts):
 
 def surface_forms_of_words(word_lists):
     """As :func:`surface_forms`, from lists of words already made by :func:`word_tokens`."""
-    seen = defaultdict(Counter)
+    counts = Counter()
     for words in word_lists:
-        for word in words:
-            seen[stem(word)][word] += 1
+        counts.update(words)
+    return surface_forms_of_counts(counts)
+
+
+def surface_forms_of_counts(counts):
+    """As :func:`surface_forms`, from word -> number of times written (a Counter)."""
+    seen = defaultdict(Counter)
+    for word, n in counts.items():
+        seen[stem(word)][word] += n
     return {
         feature: min(forms.items(), key=lambda kv: (-kv[1], kv[0]))[0].replace(MWE_SEPARATOR, " ")
         for feature, forms in seen.items()

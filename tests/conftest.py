@@ -1,10 +1,15 @@
 import csv
+import os
 import random
+import tempfile
 from pathlib import Path
 
 import pytest
 
 import analysis
+
+# Each test process (and the kernels it starts) gets a cache of its own, never the user's.
+os.environ["ANALYSIS_CACHE_DIR"] = tempfile.mkdtemp(prefix="analysis-test-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -55,3 +55,23 @@ def test_clean_keeps_words_as_written_and_tidies_blank_lines():
     text, changes = clean("Site icon X\n\n\n\nThe neighbourliness  of   UN members.\n\nExit mobile version\n")
     assert text == "The neighbourliness of UN members."
     assert {c["rule"] for c in changes} == {"site_icon", "exit_mobile"}
+
+
+def test_whitespace_tidying_matches_the_line_by_line_rule():
+    # The rule, written the slow and obvious way: strip every line (str.splitlines decides
+    # where lines end), collapse spaces and tabs, at most one blank line, no blank ends.
+    import random
+    import re
+
+    from analysis.cleaning import tidy_whitespace
+
+    def by_lines(text):
+        lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+    pieces = ["word", "Two words", " ", "  ", "\t", "\n", "\r\n", "\r", "\x0b", "\x0c", "\x1c",
+              "\x85", "\u2028", "\u2029", "\u00a0", "\u3000", "\n\n\n", " \t "]
+    rng = random.Random(4)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 25))) for _ in range(5000)]
+    differ = [t for t in texts if tidy_whitespace(t) != by_lines(t)]
+    assert not differ, differ[:3]

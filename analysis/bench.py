@@ -1,0 +1,265 @@
+"""Benchmark: how the pipeline's cost grows with the corpus, against scikit-learn's.
+
+``python -m analysis bench`` (``make bench``):
+
+1. builds corpora of about the asked sizes from the seed texts: documents of 8 to 60
+   sentences drawn at random (fixed seed) from the seeds' raw sentences, so cleaning,
+   splitting and normalising have the same work per MB as on the seeds;
+2. times, each in a fresh process so that its peak memory is its own,
+   - our pipeline: read and validate the folder, clean, split into sentences, tokenise,
+     count features, build the document-feature matrix (:func:`load_corpus` then
+     :func:`processed_corpus`), single process and with ``n_jobs``;
+   - the reference: read the same files and run ``TfidfVectorizer().fit_transform``;
+3. times the report command (:func:`run_notebooks`) against a floor: the same number of
+   notebooks, with the same parameters cells, that only import what the real ones import,
+   executed by the same runner;
+4. prints the tables and writes them as CSV.
+
+Timings are measurements, never checks: nothing here fails because something is slow.
+"""
+import ast
+import csv
+import multiprocessing
+import os
+import random
+import resource
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from .corpus import load_corpus
+from .errors import ParameterError
+from .sentences import sentences
+
+# The measuring processes import this module: papermill and nbformat (for the report timing)
+# are imported where used, so they do not count in the pipeline's memory.
+ROOT = Path(__file__).resolve().parent.parent
+
+COLUMNS = ["size_mb", "ours_s", "sklearn_s", "ratio", "peak_mb", "documents", "ours_docs_per_s",
+           "ours_mb_per_s", "sklearn_mb_per_s", "growth", "parallel_s", "n_jobs", "speedup",
+           "sklearn_peak_mb", "baseline_mb"]
+REPORT_COLUMNS = ["notebooks", "jobs", "report_s", "floor_s", "ratio"]
+
+
+def scaled_corpus(folder, size_mb, seed=0, source=ROOT / "seeds"):
+    """Write a corpus folder of about ``size_mb`` MB built from ``source``'s sentences.
+
+    Returns
+    -------
+    (Path, int, float)
+        The folder, the number of documents, the size of the texts in MB (10**6 bytes).
+    """
+    seeds = load_corpus(source)
+    pool = [s for raw in seeds["raw_text"] for line in raw.splitlines() for s in sentences(line)]
+    outlets = sorted(seeds["outlet"].unique())
+    rng = random.Random(seed)
+    folder = Path(folder)
+    (folder / "texts").mkdir(parents=True, exist_ok=True)
+    rows, size = [], 0
+    while size < size_mb * 1e6:
+        n = len(rows)
+        paragraphs, left = [], rng.randint(8, 60)
+        while left > 0:
+            take = min(left, rng.randint(1, 4))
+            paragraphs.append(" ".join(rng.choice(pool) for _ in range(take)))
+            left -= take
+        data = ("\n".join(paragraphs) + "\n").encode("utf-8")
+        (folder / "texts" / f"d{n:06d}.txt").write_bytes(data)
+        size += len(data)
+        year = 2000 + n % 27
+        rows.append({"doc_id": f"d{n:06d}", "file": f"texts/d{n:06d}.txt",
+                     "outlet": outlets[n % len(outlets)], "origin": ("China", "Russia", "West")[n % 3],
+                     "source_type": "generated", "event_date": f"{year}-{1 + n % 12:02d}-{1 + n % 28:02d}"})
+    with open(folder / "manifest.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return folder, len(rows), size / 1e6
+
+
+def _peak_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def _measure(kind, folder, n_jobs, results):
+    """Run in a fresh process: time one pipeline on ``folder``; put (seconds, peak MB,
+    baseline MB) on ``results``."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from .processed import processed_corpus
+
+    baseline = _peak_mb()
+    started = time.perf_counter()
+    if kind == "ours":
+        processed_corpus(load_corpus(folder), n_jobs=n_jobs)
+    else:
+        texts = [path.read_text(encoding="utf-8") for path in sorted((Path(folder) / "texts").glob("*.txt"))]
+        TfidfVectorizer().fit_transform(texts)
+    results.put((time.perf_counter() - started, _peak_mb(), baseline))
+
+
+def measured(kind, folder, n_jobs=1):
+    """(seconds, peak MB, baseline MB) of ``kind`` ("ours" or "sklearn") on ``folder``, run in
+    a fresh process so that its peak memory is its own."""
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    process = context.Process(target=_measure, args=(kind, str(folder), n_jobs, results))
+    process.start()
+    found = results.get()
+    process.join()
+    return found
+
+
+def pipeline_rows(sizes, workdir, n_jobs, seed=0, log=print):
+    """One row of :data:`COLUMNS` per size."""
+    rows = []
+    for size in sizes:
+        folder, documents, mb = scaled_corpus(Path(workdir) / f"corpus_{size:g}mb", size, seed)
+        log(f"{mb:.1f} MB, {documents} documents: timing ...")
+        ours, peak, baseline = measured("ours", folder)
+        sklearn, sklearn_peak, _ = measured("sklearn", folder)
+        parallel, _, _ = measured("ours", folder, n_jobs) if n_jobs > 1 else (ours, peak, baseline)
+        rows.append({
+            "size_mb": round(mb, 2), "ours_s": round(ours, 3), "sklearn_s": round(sklearn, 3),
+            "ratio": round(ours / sklearn, 2), "peak_mb": round(peak, 1), "documents": documents,
+            "ours_docs_per_s": round(documents / ours, 1), "ours_mb_per_s": round(mb / ours, 3),
+            "sklearn_mb_per_s": round(mb / sklearn, 3),
+            "growth": round(ours / rows[-1]["ours_s"], 2) if rows else "",
+            "parallel_s": round(parallel, 3), "n_jobs": n_jobs, "speedup": round(ours / parallel, 2),
+            "sklearn_peak_mb": round(sklearn_peak, 1), "baseline_mb": round(baseline, 1),
+        })
+        shutil.rmtree(folder)
+    return rows
+
+
+def floor_notebooks(notebooks, folder):
+    """For each notebook, one with the same parameters cell and only its import statements.
+
+    Returns
+    -------
+    Path
+        ``folder``, holding the floor notebooks under the same names.
+    """
+    import nbformat
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in notebooks:
+        real = nbformat.read(path, as_version=4)
+        cells = [c for c in real.cells if "parameters" in c.metadata.get("tags", [])]
+        imports = []
+        for cell in real.cells:
+            if cell.cell_type == "code" and cell not in cells:
+                try:
+                    tree = ast.parse(cell.source)
+                except SyntaxError:
+                    continue
+                imports += [ast.unparse(n) for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+        floor = nbformat.v4.new_notebook(metadata=real.metadata)
+        floor.cells = [nbformat.v4.new_markdown_cell(f"# Floor for {path.stem}")] + cells + [
+            nbformat.v4.new_code_cell("\n".join(dict.fromkeys(imports)))]
+        for i, cell in enumerate(floor.cells):
+            cell["id"] = f"floor-{i:02d}"
+        nbformat.write(floor, folder / path.name)
+    return folder
+
+
+def report_row(workdir, jobs, only=None, corpus_dir=ROOT / "seeds", log=print):
+    """Time the report command and its floor, both with ``jobs`` notebooks at once."""
+    from .execute import NOTEBOOKS, notebook_paths, run_notebooks
+
+    notebooks = notebook_paths(NOTEBOOKS, only)
+    floor = floor_notebooks(notebooks, Path(workdir) / "floor_notebooks")
+    quiet = lambda *_: None  # noqa: E731
+    times = {}
+    for name, folder in (("floor", floor), ("report", NOTEBOOKS)):
+        log(f"{name}: {len(notebooks)} notebooks, {jobs} at once ...")
+        started = time.perf_counter()
+        results = run_notebooks(corpus_dir, Path(workdir) / f"out_{name}", only=only,
+                                notebooks_dir=folder, log=quiet, jobs=jobs)
+        times[name] = time.perf_counter() - started
+        failed = [r["notebook"] for r in results if not r["ok"]]
+        if failed:
+            raise RuntimeError(f"benchmark: {name} run failed for {', '.join(failed)}")
+    return {"notebooks": len(notebooks), "jobs": jobs, "report_s": round(times["report"], 2),
+            "floor_s": round(times["floor"], 2), "ratio": round(times["report"] / times["floor"], 2)}
+
+
+def _table(rows, columns):
+    widths = [max(len(c), *(len(str(r[c])) for r in rows)) for c in columns]
+    lines = ["  ".join(c.rjust(w) for c, w in zip(columns, widths))]
+    lines += ["  ".join(str(r[c]).rjust(w) for c, w in zip(columns, widths)) for r in rows]
+    return "\n".join(lines)
+
+
+def _write(rows, columns, path):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def run_benchmark(sizes=(2.5, 25, 100), out="benchmark.csv", n_jobs=None, report=True,
+                  only=None, seed=0, workdir=None, log=print):
+    """Run the benchmark, print its tables and write them next to each other as CSV.
+
+    Parameters
+    ----------
+    sizes : sequence of float
+        Corpus sizes in MB.
+    out : str or Path
+        The pipeline table; the report table goes to ``<stem>_report.csv`` beside it.
+    n_jobs : int, optional
+        Processes for the parallel pipeline run and notebooks at once for the report (default:
+        every core).
+    report : bool
+        Also time the report command against its floor.
+    only : list of str, optional
+        Notebooks for the report timing (default: all).
+
+    Returns
+    -------
+    (list of dict, dict or None)
+        The pipeline rows and the report row.
+    """
+    from .execute import check_jobs
+
+    jobs = check_jobs(n_jobs, os.cpu_count() or 1)
+    sizes = sorted(float(s) for s in sizes)
+    if not sizes or sizes[0] <= 0:
+        raise ParameterError(f"--sizes {sizes}: give one or more sizes in MB above 0")
+    cleanup = workdir is None
+    workdir = Path(workdir or tempfile.mkdtemp(prefix="analysis-bench-"))
+    # The report timing must not find the corpus processed already by an earlier run.
+    previous = os.environ.get("ANALYSIS_CACHE_DIR")
+    os.environ["ANALYSIS_CACHE_DIR"] = str(workdir / "cache")
+    try:
+        rows = pipeline_rows(sizes, workdir, jobs, seed, log)
+        row = report_row(workdir, jobs, only, log=log) if report else None
+    finally:
+        if previous is None:
+            os.environ.pop("ANALYSIS_CACHE_DIR", None)
+        else:
+            os.environ["ANALYSIS_CACHE_DIR"] = previous
+        if cleanup:
+            shutil.rmtree(workdir, ignore_errors=True)
+    log("\nPipeline (clean -> sentences -> tokens -> features -> matrix) against "
+        "TfidfVectorizer().fit_transform; seconds, MB = 10**6 bytes of text; peak_mb = peak "
+        "resident memory of the measuring process (baseline_mb of it before the corpus was read); "
+        f"parallel_s with n_jobs={jobs}:")
+    log(_table(rows, COLUMNS))
+    for a, b in zip(rows, rows[1:]):
+        log(f"growth {a['size_mb']:g} -> {b['size_mb']:g} MB (x{b['size_mb'] / a['size_mb']:.1f} text): "
+            f"time x{b['ours_s'] / a['ours_s']:.2f}")
+    _write(rows, COLUMNS, out)
+    log(f"written: {out}")
+    if row:
+        log("\nReport command against its floor (same runner, notebooks that only import):")
+        log(_table([row], REPORT_COLUMNS))
+        target = Path(out).with_name(Path(out).stem + "_report.csv")
+        _write([row], REPORT_COLUMNS, target)
+        log(f"written: {target}")
+    return rows, row

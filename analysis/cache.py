@@ -1,0 +1,136 @@
+"""Keep the processed corpus on disk, so the notebooks of a run load it instead of redoing it.
+
+An entry is named by a SHA-256 over everything the processed corpus depends on: the manifest,
+every text file it names, the names of the other ``.txt`` files in the folder (they raise
+warnings), the rule files in ``analysis/data``, the package's version and source files, and
+the versions of the libraries that shape the result. Change any of them and the entry no
+longer matches, so it is rebuilt; nothing is ever read from a stale entry.
+
+Where entries go: the ``cache_dir`` argument, else ``$ANALYSIS_CACHE_DIR``, else
+``$XDG_CACHE_HOME/analysis`` (``~/.cache/analysis``). Entries are pickles: point the cache at
+a folder only you write to. The newest :data:`KEEP` entries are kept.
+"""
+import hashlib
+import os
+import pickle
+from importlib import metadata
+from pathlib import Path
+
+from .corpus import MANIFEST, load_corpus_with_warnings, read_manifest
+from .errors import CorpusError
+from .outputs import atomic_path
+from .processed import processed_corpus
+from .provenance import file_hash, package_versions
+from .resources import data_files
+
+KEEP = 8
+_SOURCES = Path(__file__).resolve().parent
+
+
+def cache_folder(cache_dir=None):
+    """The folder entries go to (see the module's docstring); not created here."""
+    if cache_dir:
+        return Path(cache_dir)
+    if os.environ.get("ANALYSIS_CACHE_DIR"):
+        return Path(os.environ["ANALYSIS_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "analysis"
+
+
+def cache_key(corpus_dir):
+    """SHA-256 (hex) of everything the processed corpus of ``corpus_dir`` depends on.
+
+    Raises
+    ------
+    CorpusError, OSError
+        The manifest is unreadable or names a file that cannot be read.
+    """
+    corpus_dir = Path(corpus_dir)
+    digest = hashlib.sha256()
+
+    def add(label, value):
+        digest.update(f"{label}\0{value}\n".encode("utf-8", "surrogatepass"))
+
+    add(MANIFEST, file_hash(corpus_dir / MANIFEST))
+    root = corpus_dir.resolve()
+    for name in sorted(set(read_manifest(corpus_dir)["file"])):
+        path = (corpus_dir / name).resolve()
+        if root not in path.parents:
+            raise CorpusError([f"file {name!r} is outside the corpus folder"], corpus_dir)
+        add(f"text {name}", file_hash(path))
+    for path in sorted(corpus_dir.rglob("*.txt")):
+        add("present", path.relative_to(corpus_dir).as_posix())
+    for path in data_files():
+        add(f"data {path.name}", file_hash(path))
+    for path in sorted(_SOURCES.glob("*.py")):
+        add(f"source {path.name}", file_hash(path))
+    versions = package_versions()
+    versions["regex"] = metadata.version("regex")
+    for name, version in sorted(versions.items()):
+        add(f"version {name}", version)
+    return digest.hexdigest()
+
+
+def _key_or_none(corpus_dir):
+    try:
+        return cache_key(corpus_dir)
+    except (CorpusError, OSError):
+        return None  # load_corpus says what is wrong, with every problem listed
+
+
+def _read(path):
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except Exception:  # a truncated or foreign file is rebuilt, never trusted
+        return None
+
+
+def _prune(folder):
+    entries = sorted(folder.glob("*.pkl"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[KEEP:]:
+        old.unlink(missing_ok=True)
+
+
+def load_processed(corpus_dir, cache_dir=None, n_jobs=1, use_cache=True):
+    """The processed corpus of ``corpus_dir``, from the cache if an entry matches.
+
+    Parameters
+    ----------
+    corpus_dir : str or Path
+        Folder with ``manifest.csv`` and the texts.
+    cache_dir : str or Path, optional
+        Where entries are kept (default: see the module's docstring).
+    n_jobs : int, default 1
+        Processes for building it when no entry matches.
+    use_cache : bool, default True
+        False: build it and neither read nor write the cache.
+
+    Returns
+    -------
+    analysis.processed.ProcessedCorpus
+
+    Raises
+    ------
+    CorpusError
+        As :func:`analysis.load_corpus` (a bad corpus is never cached).
+    """
+    key = _key_or_none(corpus_dir) if use_cache else None
+    folder = cache_folder(cache_dir)
+    entry = folder / f"{key}.pkl" if key else None
+    if entry is not None and entry.is_file():
+        found = _read(entry)
+        if found is not None:
+            os.utime(entry)  # recently used: kept by _prune
+            return found
+    corpus, messages = load_corpus_with_warnings(corpus_dir)
+    processed = processed_corpus(corpus, n_jobs, messages)
+    # Store only if nothing changed while it was built; otherwise the entry would describe
+    # files other than the ones its name stands for.
+    if entry is not None and _key_or_none(corpus_dir) == key:
+        folder.mkdir(parents=True, exist_ok=True)
+        with atomic_path(entry) as temporary:
+            with open(temporary, "wb") as handle:
+                pickle.dump(processed, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        _prune(folder)
+    return processed

@@ -1,0 +1,185 @@
+"""The processed corpus: same sentences as NLTK's Punkt, same matrices on any number of
+processes, and a cache that is rebuilt whenever an input changes."""
+import importlib
+import random
+import shutil
+
+import numpy as np
+import pytest
+
+import analysis
+from analysis import cache
+from analysis.dfm import check_n_jobs
+from analysis.errors import CorpusError, ParameterError
+from conftest import SEEDS, document, synthetic_documents, write_corpus
+
+sentences_module = importlib.import_module("analysis.sentences")
+
+# Tokens that exercise every rule of Punkt: abbreviations (with and without their period,
+# hyphenated), initials, numbers, ellipses, closing quotes and brackets, ?! runs, case.
+TRICKY = ["Mr.", "Dr.", "U.S.", "U.S", "e.g.", "i.e.", "No.", "no.", "5.", "3.5", "1990.", "J.",
+          "j.", "A.", "etc.", "Feb.", "said.", "said", "Putin", "the", "talks!", "why?", '"Yes."',
+          "(He", "left.)", 'end."', "...", "well...", "--", "-", "'quote'", "Quote.'", "ok?!",
+          'Really?!"', ",", ";", ":", "x.y.", "Co.", "ex-Gen.", "[1].", "(a).", "»", "“Hi.”",
+          "‘so.’", "$5.", "5.5.", ".", "?", "!", "a", "B", "Inc.,", "2025-01-21.", "Éclair.",
+          "ABC.", "(", ")", "]", "*", "@", "..", ". . .", "u.s.a.", "D.C.", "p.m.", "50%.", "'", '"']
+
+
+def _punkt_sentences(punkt, paragraph):
+    return [s.strip() for s in punkt.tokenize(paragraph) if s.strip()]
+
+
+def test_sentences_match_nltk_punkt_on_the_seeds_and_on_generated_text(seed_corpus):
+    punkt = sentences_module.punkt_tokenizer()
+    paragraphs = [p.strip() for text in seed_corpus["text"] for p in text.splitlines() if p.strip()]
+    rng = random.Random(11)
+    for _ in range(4000):
+        words = [rng.choice(TRICKY) for _ in range(rng.randint(1, 14))]
+        paragraphs.append("".join(w + rng.choice([" ", " ", "", "  ", "\t"]) for w in words).strip())
+    differ = [p for p in paragraphs if p and analysis.sentences(p) != _punkt_sentences(punkt, p)]
+    assert not differ, f"{len(differ)} paragraphs split differently from Punkt, e.g. {differ[:3]}"
+    assert sum(len(analysis.sentences(p)) > 1 for p in paragraphs) > 1000  # many real splits
+
+
+def test_the_processed_corpus_holds_the_same_sentences_and_matrix_as_the_functions(seed_corpus):
+    processed = analysis.processed_corpus(seed_corpus)
+    table = analysis.sentence_table(seed_corpus)
+    assert processed.sentences[["doc_id", "sentence_id", "sentence"]].equals(table)
+    assert processed.sentences["tokens"].tolist() == [len(analysis.word_tokens(s)) for s in table["sentence"]]
+    dfm = analysis.document_feature_matrix(seed_corpus)
+    assert (processed.dfm.matrix != dfm.matrix).nnz == 0
+    assert processed.dfm.features.equals(dfm.features)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    documents = synthetic_documents(160, list(range(1990, 2024)), ["left", "right", "centre"], seed=5)
+    return analysis.load_corpus(write_corpus(tmp_path_factory.mktemp("gen"), documents))
+
+
+@pytest.mark.parametrize("weighting", ["count", "tfidf"])
+def test_parallel_and_serial_processing_give_identical_matrices(generated, weighting):
+    serial = analysis.document_feature_matrix(generated, weighting, n_jobs=1)
+    parallel = analysis.document_feature_matrix(generated, weighting, n_jobs=2)
+    assert serial.shape == parallel.shape and serial.shape[0] == 160
+    assert np.array_equal(serial.matrix.indptr, parallel.matrix.indptr)
+    assert np.array_equal(serial.matrix.indices, parallel.matrix.indices)
+    assert np.array_equal(serial.matrix.data, parallel.matrix.data)
+    assert serial.features.equals(parallel.features)
+
+
+def test_parallel_processed_corpus_equals_serial(generated):
+    serial, parallel = (analysis.processed_corpus(generated, n_jobs=n) for n in (1, -1))
+    assert serial.sentences.equals(parallel.sentences)
+    assert (serial.dfm.matrix != parallel.dfm.matrix).nnz == 0
+
+
+@pytest.mark.parametrize("bad", [0, "2", 1.5, True, None])
+def test_an_impossible_n_jobs_is_named(bad):
+    with pytest.raises(ParameterError, match="n_jobs"):
+        check_n_jobs(bad)
+
+
+# -- the cache ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def corpus_copy(tmp_path):
+    folder = tmp_path / "corpus"
+    shutil.copytree(SEEDS, folder)
+    return folder
+
+
+def _no_building(monkeypatch):
+    def refuse(*_, **__):
+        raise AssertionError("built again although a cache entry matched")
+    monkeypatch.setattr(cache, "processed_corpus", refuse)
+
+
+def test_a_second_load_comes_from_the_cache(corpus_copy, tmp_path, monkeypatch):
+    first = analysis.load_processed(corpus_copy, cache_dir=tmp_path / "cache")
+    assert len(list((tmp_path / "cache").glob("*.pkl"))) == 1
+    _no_building(monkeypatch)
+    again = analysis.load_processed(corpus_copy, cache_dir=tmp_path / "cache")
+    assert again.sentences.equals(first.sentences) and again.corpus.equals(first.corpus)
+    assert (again.dfm.matrix != first.dfm.matrix).nnz == 0
+
+
+def _edit_text(folder):
+    path = folder / "001_5ca9e44972f4eef7.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\nA sentence added for the cache test.\n",
+                    encoding="utf-8")
+
+
+def _edit_manifest(folder):
+    path = folder / "manifest.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("Realist", "Realist (edited)"),
+                    encoding="utf-8")
+
+
+def _add_stray_file(folder):
+    (folder / "stray.txt").write_text("No manifest row names this file.\n", encoding="utf-8")
+
+
+def _same(a, b):
+    return a.sentences.equals(b.sentences) and a.corpus.equals(b.corpus) and a.warnings == b.warnings
+
+
+@pytest.mark.parametrize("edit", [_edit_text, _edit_manifest, _add_stray_file])
+def test_changing_the_corpus_invalidates_the_cache(corpus_copy, tmp_path, edit):
+    before = analysis.load_processed(corpus_copy, cache_dir=tmp_path / "cache")
+    key = cache.cache_key(corpus_copy)
+    edit(corpus_copy)
+    assert cache.cache_key(corpus_copy) != key
+    after = analysis.load_processed(corpus_copy, cache_dir=tmp_path / "cache")
+    corpus, messages = analysis.load_corpus_with_warnings(corpus_copy)
+    expected = analysis.processed_corpus(corpus, warnings=messages)
+    assert _same(after, expected) and not _same(before, expected)
+    assert len(list((tmp_path / "cache").glob("*.pkl"))) == 2
+
+
+def test_changing_a_rule_file_the_code_or_a_version_invalidates_the_cache(corpus_copy, tmp_path,
+                                                                          monkeypatch):
+    data = tmp_path / "data"
+    shutil.copytree(analysis.resources.data_path("stopwords.txt").parent, data)
+    monkeypatch.setattr(cache, "data_files", lambda: sorted(data.glob("*.*")))
+    sources = tmp_path / "sources"
+    shutil.copytree(cache._SOURCES, sources, ignore=shutil.ignore_patterns("__pycache__", "data", "templates"))
+    monkeypatch.setattr(cache, "_SOURCES", sources)
+    keys = [cache.cache_key(corpus_copy)]
+    with open(data / "stopwords.txt", "a", encoding="utf-8") as handle:
+        handle.write("harvest\n")
+    keys.append(cache.cache_key(corpus_copy))
+    with open(sources / "tokens.py", "a", encoding="utf-8") as handle:
+        handle.write("# edited\n")
+    keys.append(cache.cache_key(corpus_copy))
+    versions = cache.package_versions()
+    monkeypatch.setattr(cache, "package_versions", lambda: {**versions, "analysis": "9.9.9"})
+    keys.append(cache.cache_key(corpus_copy))
+    assert len(set(keys)) == 4, "a changed rule file, source file or version kept the same key"
+
+
+def test_a_damaged_cache_entry_is_rebuilt(corpus_copy, tmp_path):
+    first = analysis.load_processed(corpus_copy, cache_dir=tmp_path / "cache")
+    [entry] = (tmp_path / "cache").glob("*.pkl")
+    entry.write_bytes(entry.read_bytes()[:100])
+    again = analysis.load_processed(corpus_copy, cache_dir=tmp_path / "cache")
+    assert again.sentences.equals(first.sentences)
+    assert entry.stat().st_size > 1000
+
+
+def test_a_bad_corpus_is_reported_and_not_cached(tmp_path):
+    folder = write_corpus(tmp_path / "bad", [document("a", "Fine text here."), document("b", "   ")])
+    with pytest.raises(CorpusError, match="empty after cleaning"):
+        analysis.load_processed(folder, cache_dir=tmp_path / "cache")
+    assert not list((tmp_path / "cache").glob("*.pkl"))
+    (folder / "manifest.csv").unlink()
+    with pytest.raises(CorpusError, match="manifest.csv is missing"):
+        analysis.load_processed(folder, cache_dir=tmp_path / "cache")
+
+
+def test_the_cache_keeps_only_the_newest_entries(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "KEEP", 2)
+    for i in range(4):
+        folder = write_corpus(tmp_path / f"c{i}", [document("a", f"Text number {i} is here.")])
+        analysis.load_processed(folder, cache_dir=tmp_path / "cache")
+    assert len(list((tmp_path / "cache").glob("*.pkl"))) == 2
