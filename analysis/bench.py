@@ -19,11 +19,13 @@ Timings are measurements, never checks: nothing here fails because something is 
 """
 import ast
 import csv
-import multiprocessing
+import json
 import os
 import random
 import resource
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -82,9 +84,9 @@ def _peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
-def _measure(kind, folder, n_jobs, results):
-    """Run in a fresh process: time one pipeline on ``folder``; put (seconds, peak MB,
-    baseline MB) on ``results``."""
+def _measure(kind, folder, n_jobs):
+    """Run in a fresh process: time one pipeline on ``folder``; print (seconds, peak MB,
+    baseline MB) as JSON."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     from .processed import processed_corpus
@@ -96,19 +98,18 @@ def _measure(kind, folder, n_jobs, results):
     else:
         texts = [path.read_text(encoding="utf-8") for path in sorted((Path(folder) / "texts").glob("*.txt"))]
         TfidfVectorizer().fit_transform(texts)
-    results.put((time.perf_counter() - started, _peak_mb(), baseline))
+    print(json.dumps([time.perf_counter() - started, _peak_mb(), baseline]))
 
 
 def measured(kind, folder, n_jobs=1):
     """(seconds, peak MB, baseline MB) of ``kind`` ("ours" or "sklearn") on ``folder``, run in
-    a fresh process so that its peak memory is its own."""
-    context = multiprocessing.get_context("spawn")
-    results = context.Queue()
-    process = context.Process(target=_measure, args=(kind, str(folder), n_jobs, results))
-    process.start()
-    found = results.get()
-    process.join()
-    return found
+    a fresh interpreter so that its peak memory is its own. (A plain subprocess, not a
+    multiprocessing child: joblib's workers hung inside one.)"""
+    code = f"from analysis.bench import _measure; _measure({kind!r}, {str(folder)!r}, {n_jobs!r})"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"benchmark: measuring {kind} on {folder} failed:\n{done.stderr[-2000:]}")
+    return tuple(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def pipeline_rows(sizes, workdir, n_jobs, seed=0, log=print):

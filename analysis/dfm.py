@@ -6,8 +6,10 @@ As in quanteda, the document variables travel with the matrix, so counts can be 
 averaged by any manifest column (origin, outlet, year, ...).
 """
 import os
+from array import array
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain, repeat
 
 import numpy as np
 import pandas as pd
@@ -100,19 +102,30 @@ def document_tokens(text):
 
 
 def _chunk_counts(texts):
-    """The unit of parallel work: for each text its sentence rows (paragraph, sentence,
-    number of word tokens) and feature counts; and the word forms counted in all of them.
-    Counters travel between processes far more cheaply than token lists."""
+    """The unit of parallel work: sentences, token numbers and feature counts of ``texts``.
+
+    Returns the columns :func:`document_counts` describes. Columns of arrays rather than a
+    tuple per sentence or a Counter per document: at 100 MB of text those would take more
+    memory than the text itself, and they travel between processes more slowly.
+    """
     stops = stop_words()
-    documents, forms = [], Counter()
+    found = {"sentences_per_document": array("l"), "paragraph": array("l"), "sentence": [],
+             "tokens": array("l"), "features": [], "counts": [], "forms": Counter()}
     for text in texts:
-        rows, words = [], []
-        for paragraph, sentence, tokens in document_tokens(text):
-            rows.append((paragraph, sentence, len(tokens)))
+        words = []
+        split = paragraph_sentences(text)
+        found["sentences_per_document"].append(len(split))
+        for paragraph, sentence in split:
+            tokens = word_tokens(sentence)
+            found["paragraph"].append(paragraph)
+            found["sentence"].append(sentence)
+            found["tokens"].append(len(tokens))
             words += [w for w in tokens if w not in stops]
-        forms.update(words)
-        documents.append((rows, Counter(map(stem, words))))
-    return documents, forms
+        found["forms"].update(words)
+        counted = Counter(map(stem, words))
+        found["features"].append(tuple(counted))
+        found["counts"].append(array("l", counted.values()))
+    return found
 
 
 def document_counts(texts, n_jobs=1):
@@ -130,11 +143,12 @@ def document_counts(texts, n_jobs=1):
 
     Returns
     -------
-    documents : list of (rows, collections.Counter), one per text, in order
-        ``rows``: (paragraph, sentence, number of word tokens) per sentence; the Counter maps
-        feature -> count.
-    forms : collections.Counter
-        Word form -> times written (stop words out), for :func:`surface_forms_of_counts`.
+    dict
+        ``sentences_per_document`` (array, one per text); per sentence, in text order:
+        ``paragraph`` (array), ``sentence`` (list of str, as written), ``tokens`` (array:
+        word tokens, stop words included); per text: ``features`` (tuple of features) and
+        ``counts`` (array, how often each); ``forms`` (Counter: word form -> times written,
+        stop words out, for :func:`analysis.tokens.surface_forms_of_counts`).
     """
     texts = list(texts)
     workers = min(check_n_jobs(n_jobs), max(1, len(texts)))
@@ -145,11 +159,17 @@ def document_counts(texts, n_jobs=1):
     size = -(-len(texts) // (workers * 4))
     chunks = Parallel(n_jobs=workers)(delayed(_chunk_counts)(texts[i:i + size])
                                       for i in range(0, len(texts), size))
-    documents, forms = [], Counter()
-    for chunk_documents, chunk_forms in chunks:
-        documents += chunk_documents
-        forms.update(chunk_forms)
-    return documents, forms
+    found = chunks[0]
+    for chunk in chunks[1:]:
+        for key, values in chunk.items():
+            found[key] += values
+    return found
+
+
+def _repeated(document):
+    """A document's features, each as often as counted (scikit-learn's analyzer contract)."""
+    features, counts = document
+    return chain.from_iterable(map(repeat, features, counts))
 
 
 def document_feature_matrix(corpus, weighting="count", min_df=1, max_df=1.0, n_jobs=1,
@@ -180,30 +200,28 @@ def document_feature_matrix(corpus, weighting="count", min_df=1, max_df=1.0, n_j
     ParameterError
         Unknown ``weighting``, ``min_df`` / ``max_df`` that leave no features, bad ``n_jobs``.
     """
-    documents, forms = document_counts(corpus["text"], n_jobs)
-    return dfm_from_counts(corpus, [counts for _, counts in documents], forms, weighting,
-                           min_df, max_df, **vectorizer_args)
+    return dfm_from_counts(corpus, document_counts(corpus["text"], n_jobs), weighting, min_df,
+                           max_df, **vectorizer_args)
 
 
-def dfm_from_counts(corpus, counts, forms, weighting="count", min_df=1, max_df=1.0,
-                    **vectorizer_args):
-    """A :class:`DocumentFeatureMatrix` from per-document feature counts.
+def dfm_from_counts(corpus, found, weighting="count", min_df=1, max_df=1.0, **vectorizer_args):
+    """A :class:`DocumentFeatureMatrix` from what :func:`document_counts` found.
 
-    scikit-learn's vectoriser does the counting (``analyzer=Counter.elements``), so
-    ``min_df``, ``max_df``, ``vocabulary`` and the TF-IDF options mean what they mean there.
+    scikit-learn's vectoriser does the counting, so ``min_df``, ``max_df``, ``vocabulary``
+    and the TF-IDF options mean what they mean there.
 
     Parameters
     ----------
     corpus : pandas.DataFrame
-        Gives the document variables, one row per element of ``counts``.
-    counts : list of collections.Counter
-    forms : collections.Counter
-        Word form -> times written, for the features' surface forms.
+        Gives the document variables, one row per document counted.
+    found : dict
+        As returned by :func:`document_counts`.
     """
+    counts = list(zip(found["features"], found["counts"]))
     vectorizers = {"count": CountVectorizer, "tfidf": TfidfVectorizer}
     if weighting not in vectorizers:
         raise ParameterError(f"weighting={weighting!r}: use 'count' or 'tfidf'")
-    vectorizer = vectorizers[weighting](analyzer=Counter.elements, min_df=min_df, max_df=max_df,
+    vectorizer = vectorizers[weighting](analyzer=_repeated, min_df=min_df, max_df=max_df,
                                         **vectorizer_args)
     try:
         matrix = vectorizer.fit_transform(counts)
@@ -215,8 +233,8 @@ def dfm_from_counts(corpus, counts, forms, weighting="count", min_df=1, max_df=1
     if weighting == "count":
         totals = matrix
     else:
-        totals = CountVectorizer(analyzer=Counter.elements, vocabulary=vocabulary).transform(counts)
-    surface = surface_forms_of_counts(forms)
+        totals = CountVectorizer(analyzer=_repeated, vocabulary=vocabulary).transform(counts)
+    surface = surface_forms_of_counts(found["forms"])
     features = pd.DataFrame({
         "feature": vocabulary,
         "surface": [surface.get(f, f.replace(MWE_SEPARATOR, " ")) for f in vocabulary],

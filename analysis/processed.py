@@ -9,6 +9,7 @@ do not each redo it.
 """
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .dfm import DocumentFeatureMatrix, dfm_from_counts, document_counts
@@ -57,10 +58,15 @@ def processed_corpus(corpus, n_jobs=1, warnings=()):
     -------
     ProcessedCorpus
     """
-    documents, forms = document_counts(corpus["text"], n_jobs)
-    rows = [(doc_id, number, paragraph, sentence, n)
-            for doc_id, (sentence_rows, _) in zip(corpus["doc_id"], documents)
-            for number, (paragraph, sentence, n) in enumerate(sentence_rows, start=1)]
-    sentences = pd.DataFrame(rows, columns=SENTENCE_COLUMNS)
-    dfm = dfm_from_counts(corpus, [counts for _, counts in documents], forms)
+    found = document_counts(corpus["text"], n_jobs)
+    per_document = np.asarray(found["sentences_per_document"], dtype=np.int64)
+    starts = np.repeat(np.cumsum(per_document) - per_document, per_document)
+    sentences = pd.DataFrame({
+        "doc_id": np.repeat(corpus["doc_id"].to_numpy(dtype=object), per_document),
+        "sentence_id": np.arange(len(starts), dtype=np.int64) - starts + 1,
+        "paragraph": np.asarray(found["paragraph"], dtype=np.int64),
+        "sentence": found.pop("sentence"),
+        "tokens": np.asarray(found["tokens"], dtype=np.int64),
+    }, columns=SENTENCE_COLUMNS)
+    dfm = dfm_from_counts(corpus, found)
     return ProcessedCorpus(corpus, sentences, dfm, tuple(warnings))
