@@ -94,7 +94,7 @@ def _measure(kind, folder, n_jobs):
     baseline = _peak_mb()
     started = time.perf_counter()
     if kind == "ours":
-        processed_corpus(load_corpus(folder), n_jobs=n_jobs)
+        processed_corpus(load_corpus(folder, n_jobs), n_jobs)
     else:
         texts = [path.read_text(encoding="utf-8") for path in sorted((Path(folder) / "texts").glob("*.txt"))]
         TfidfVectorizer().fit_transform(texts)

@@ -102,7 +102,7 @@ def load_processed(corpus_dir, cache_dir=None, n_jobs=1, use_cache=True):
     cache_dir : str or Path, optional
         Where entries are kept (default: see the module's docstring).
     n_jobs : int, default 1
-        Processes for building it when no entry matches.
+        Processes for cleaning and processing when no entry matches.
     use_cache : bool, default True
         False: build it and neither read nor write the cache.
 
@@ -123,7 +123,7 @@ def load_processed(corpus_dir, cache_dir=None, n_jobs=1, use_cache=True):
         if found is not None:
             os.utime(entry)  # recently used: kept by _prune
             return found
-    corpus, messages = load_corpus_with_warnings(corpus_dir)
+    corpus, messages = load_corpus_with_warnings(corpus_dir, n_jobs)
     processed = processed_corpus(corpus, n_jobs, messages)
     # Store only if nothing changed while it was built; otherwise the entry would describe
     # files other than the ones its name stands for.

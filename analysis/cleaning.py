@@ -13,6 +13,7 @@ import unicodedata
 from collections import Counter
 from functools import lru_cache
 
+from .parallel import chunk_results
 from .resources import read_rules
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -126,3 +127,12 @@ def clean(text):
 def clean_text(text):
     """The cleaned text alone (see :func:`clean`)."""
     return clean(text)[0]
+
+
+def _clean_chunk(texts):
+    return [clean_text(text) for text in texts]
+
+
+def clean_texts(texts, n_jobs=1):
+    """:func:`clean_text` of every text, in order, on ``n_jobs`` processes."""
+    return [text for chunk in chunk_results(_clean_chunk, texts, n_jobs) for text in chunk]

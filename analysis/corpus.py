@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .cleaning import clean, clean_text
+from .cleaning import clean, clean_texts
 from .errors import CorpusError, CorpusWarning, ParameterError
 from .normalize import normalization_changes
 
@@ -129,13 +129,15 @@ def _row_text(corpus_dir, row, where, problems, texts):
     return "".join(lines[(first or 1) - 1: last])
 
 
-def load_corpus(path):
+def load_corpus(path, n_jobs=1):
     """Read, validate and clean a corpus folder.
 
     Parameters
     ----------
     path : str or Path
         Folder holding ``manifest.csv`` and the text files it names.
+    n_jobs : int, default 1
+        Processes for cleaning (joblib's meaning: -1 = every core).
 
     Returns
     -------
@@ -159,7 +161,7 @@ def load_corpus(path):
     """
     corpus_dir = Path(path)
     manifest = read_manifest(corpus_dir)
-    problems, texts, records, cleaned = [], {}, [], []
+    problems, texts, records, places = [], {}, [], []
     seen_ids = {}
     for index, row in manifest.iterrows():
         line = index + 2  # header is line 1
@@ -186,13 +188,13 @@ def load_corpus(path):
                     problems.append(f"{where}: {column} {row[column]!r} is not an ISO date "
                                     f"(write YYYY-MM-DD)")
         raw = _row_text(corpus_dir, row, where, problems, texts) if row["file"] else None
-        text = clean_text(raw) if raw is not None else None
-        if raw is not None and not text:
-            problems.append(f"{where}: document is empty after cleaning ({row['file']}"
-                            + (f", lines {row['first_line'] or 1}-{row['last_line'] or 'end'}"
-                               if row["first_line"] or row["last_line"] else "") + ")")
         records.append(raw)
-        cleaned.append(text)
+        places.append(f"{where}: document is empty after cleaning ({row['file']}"
+                      + (f", lines {row['first_line'] or 1}-{row['last_line'] or 'end'}"
+                         if row["first_line"] or row["last_line"] else "") + ")")
+    cleaned = clean_texts(["" if raw is None else raw for raw in records], n_jobs)
+    problems += [place for raw, text, place in zip(records, cleaned, places)
+                 if raw is not None and not text]
     if problems:
         raise CorpusError(problems, corpus_dir)
 
@@ -238,7 +240,7 @@ def cleaning_report(corpus):
     return pd.DataFrame(rows, columns=columns)
 
 
-def load_corpus_with_warnings(path):
+def load_corpus_with_warnings(path, n_jobs=1):
     """:func:`load_corpus`, also returning the warnings' messages (for notebooks to show).
 
     Returns
@@ -248,7 +250,7 @@ def load_corpus_with_warnings(path):
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", CorpusWarning)
-        corpus = load_corpus(path)
+        corpus = load_corpus(path, n_jobs)
     return corpus, [str(w.message) for w in caught if issubclass(w.category, CorpusWarning)]
 
 

@@ -5,7 +5,6 @@ Each document is split into sentences and each sentence into word tokens (see
 As in quanteda, the document variables travel with the matrix, so counts can be summed or
 averaged by any manifest column (origin, outlet, year, ...).
 """
-import os
 from array import array
 from collections import Counter
 from dataclasses import dataclass
@@ -14,10 +13,10 @@ from itertools import chain, repeat
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from joblib import Parallel, delayed
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from .errors import ParameterError
+from .parallel import chunk_results
 from .sentences import paragraph_sentences
 from .tokens import MWE_SEPARATOR, stem, stop_words, surface_forms_of_counts, word_tokens
 
@@ -71,21 +70,6 @@ class DocumentFeatureMatrix:
         summed = (indicator @ self.matrix).toarray()
         return pd.DataFrame(summed, index=pd.Index(groups, name=by),
                             columns=self.features["surface"].to_list())
-
-
-def check_n_jobs(n_jobs):
-    """``n_jobs`` as a number of worker processes (joblib's meaning: -1 = every core).
-
-    Raises
-    ------
-    ParameterError
-        Not a whole number, or 0.
-    """
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0:
-        raise ParameterError(f"n_jobs={n_jobs!r}: use a whole number of processes "
-                             f"(1 = no parallel work, -1 = every core, -2 = all but one)")
-    cores = os.cpu_count() or 1
-    return max(1, int(n_jobs) if n_jobs > 0 else cores + 1 + int(n_jobs))
 
 
 def document_tokens(text):
@@ -150,15 +134,7 @@ def document_counts(texts, n_jobs=1):
         ``counts`` (array, how often each); ``forms`` (Counter: word form -> times written,
         stop words out, for :func:`analysis.tokens.surface_forms_of_counts`).
     """
-    texts = list(texts)
-    workers = min(check_n_jobs(n_jobs), max(1, len(texts)))
-    if workers == 1:
-        return _chunk_counts(texts)
-    # A few chunks per worker: large enough that sending them costs little, small enough
-    # that a worker given the long documents does not finish last by far.
-    size = -(-len(texts) // (workers * 4))
-    chunks = Parallel(n_jobs=workers)(delayed(_chunk_counts)(texts[i:i + size])
-                                      for i in range(0, len(texts), size))
+    chunks = chunk_results(_chunk_counts, texts, n_jobs)
     found = chunks[0]
     for chunk in chunks[1:]:
         for key, values in chunk.items():

@@ -48,7 +48,8 @@ def test_the_benchmark_runs_end_to_end_on_tiny_sizes(tmp_path, capsys):
     for row in rows:
         ours, sklearn, peak = float(row["ours_s"]), float(row["sklearn_s"]), float(row["peak_mb"])
         assert ours > 0 and sklearn > 0 and peak > 0
-        assert float(row["ratio"]) == pytest.approx(ours / sklearn, rel=0.02, abs=0.01)
+        # ratio from the unrounded times; the columns are rounded to the millisecond
+        assert float(row["ratio"]) == pytest.approx(ours / sklearn, rel=0.1)
     assert rows[0]["growth"] == "" and float(rows[1]["growth"]) > 0
     with open(tmp_path / "bench" / "benchmark_report.csv", newline="", encoding="utf-8") as handle:
         [report] = list(csv.DictReader(handle))

@@ -9,7 +9,7 @@ import pytest
 
 import analysis
 from analysis import cache
-from analysis.dfm import check_n_jobs
+from analysis.parallel import check_n_jobs
 from analysis.errors import CorpusError, ParameterError
 from conftest import SEEDS, document, synthetic_documents, write_corpus
 
@@ -52,9 +52,22 @@ def test_the_processed_corpus_holds_the_same_sentences_and_matrix_as_the_functio
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory):
+def generated_folder(tmp_path_factory):
     documents = synthetic_documents(160, list(range(1990, 2024)), ["left", "right", "centre"], seed=5)
-    return analysis.load_corpus(write_corpus(tmp_path_factory.mktemp("gen"), documents))
+    for i, doc in enumerate(documents[::7]):  # something for cleaning to do
+        doc["text"] = f"Site icon Gazette\n“Quoted” text — with   spaces {i} […]\n" + doc["text"]
+    return write_corpus(tmp_path_factory.mktemp("gen"), documents)
+
+
+@pytest.fixture(scope="module")
+def generated(generated_folder):
+    return analysis.load_corpus(generated_folder)
+
+
+def test_parallel_cleaning_gives_the_same_corpus(generated_folder, generated):
+    assert analysis.load_corpus(generated_folder, n_jobs=2).equals(generated)
+    assert generated["text"].str.contains("Site icon").sum() == 0
+    assert generated["text"].str.contains('"Quoted" text - with spaces').sum() == 23
 
 
 @pytest.mark.parametrize("weighting", ["count", "tfidf"])
