@@ -32,6 +32,7 @@ from pathlib import Path
 
 from .corpus import load_corpus
 from .errors import ParameterError
+from .outputs import atomic_path
 from .sentences import sentences
 
 # The measuring processes import this module: papermill and nbformat (for the report timing)
@@ -195,9 +196,7 @@ def _table(rows, columns):
 
 
 def _write(rows, columns, path):
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="", encoding="utf-8") as handle:
+    with atomic_path(path) as temporary, open(temporary, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)

@@ -98,8 +98,8 @@ def _line_range(row, where, problems):
 
 def _row_text(corpus_dir, row, where, problems, texts):
     relative = row["file"]
-    path = (corpus_dir / relative).resolve()
-    if corpus_dir.resolve() not in path.parents:
+    path = texts["resolved"].setdefault(relative, (corpus_dir / relative).resolve())
+    if texts["root"] not in path.parents:
         problems.append(f"{where}: file {relative!r} is outside the corpus folder")
         return None
     if not path.is_file():
@@ -161,9 +161,11 @@ def load_corpus(path, n_jobs=1):
     """
     corpus_dir = Path(path)
     manifest = read_manifest(corpus_dir)
-    problems, texts, records, places = [], {}, [], []
+    problems, records, places = [], [], []
+    # Decoded files and resolved paths, each found once however many rows name them.
+    texts = {"root": corpus_dir.resolve(), "resolved": {}}
     seen_ids = {}
-    for index, row in manifest.iterrows():
+    for index, row in enumerate(manifest.to_dict("records")):
         line = index + 2  # header is line 1
         doc_id = row["doc_id"]
         where = f"{MANIFEST} line {line}" + (f" (doc_id {doc_id})" if doc_id else "")
@@ -198,7 +200,7 @@ def load_corpus(path, n_jobs=1):
     if problems:
         raise CorpusError(problems, corpus_dir)
 
-    described = {(corpus_dir / f).resolve() for f in manifest["file"]}
+    described = set(texts["resolved"].values())
     for orphan in sorted(p for p in corpus_dir.rglob("*.txt") if p.resolve() not in described):
         warnings.warn(f"{orphan.relative_to(corpus_dir)} is in {corpus_dir} but no row of "
                       f"{MANIFEST} describes it; it is not part of the corpus",
