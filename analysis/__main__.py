@@ -43,6 +43,8 @@ def _parser():
     bench.add_argument("--no-report", action="store_true", help="skip timing the report command")
     bench.add_argument("--only", nargs="+", metavar="NAME", help="notebooks for the report timing")
     bench.add_argument("--seed", type=int, default=0, help="seed for drawing sentences (default: 0)")
+    bench.add_argument("--repeat", type=int, default=2,
+                       help="runs of the report command and of its floor; the fastest counts (default: 2)")
     return parser
 
 
@@ -78,7 +80,8 @@ def _run(args):
 def _bench(args):
     from .bench import run_benchmark  # imports scikit-learn and starts processes: only here
 
-    run_benchmark(args.sizes, args.out, args.jobs, not args.no_report, args.only, args.seed)
+    run_benchmark(args.sizes, args.out, args.jobs, not args.no_report, args.only, args.seed,
+                  repeat=args.repeat)
     return 0
 
 

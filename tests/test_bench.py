@@ -39,7 +39,7 @@ def test_floor_notebooks_keep_the_parameters_and_only_import(tmp_path):
 def test_the_benchmark_runs_end_to_end_on_tiny_sizes(tmp_path, capsys):
     out = tmp_path / "bench" / "benchmark.csv"
     assert main(["bench", "--sizes", "0.05", "0.1", "--out", str(out), "--jobs", "2",
-                 "--only", "00"]) == 0
+                 "--only", "00", "--repeat", "1"]) == 0
     with open(out, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert list(rows[0]) == COLUMNS
