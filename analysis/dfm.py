@@ -1,7 +1,7 @@
 """Document-feature matrices: scikit-learn's vectorisers with this project's analyser.
 
 Each document is split into sentences and each sentence into word tokens (see
-:func:`document_tokens`); that work splits by document and runs on ``n_jobs`` processes.
+:func:`document_counts`); that work splits by document and runs on ``n_jobs`` processes.
 As in quanteda, the document variables travel with the matrix, so counts can be summed or
 averaged by any manifest column (origin, outlet, year, ...).
 """
@@ -70,19 +70,6 @@ class DocumentFeatureMatrix:
         summed = (indicator @ self.matrix).toarray()
         return pd.DataFrame(summed, index=pd.Index(groups, name=by),
                             columns=self.features["surface"].to_list())
-
-
-def document_tokens(text):
-    """Sentences of one cleaned document, each with its word tokens.
-
-    Returns
-    -------
-    list of (int, str, list of str)
-        Paragraph number, sentence as written, and its word tokens (see
-        :func:`analysis.tokens.word_tokens`; stop words included), in text order.
-    """
-    return [(paragraph, sentence, word_tokens(sentence))
-            for paragraph, sentence in paragraph_sentences(text)]
 
 
 def _chunk_counts(texts):

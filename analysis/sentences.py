@@ -8,10 +8,10 @@ these texts (a transcript's speaker header stands on its own line), so no senten
 With fixed parameters (no learned collocations, sentence starters or orthographic counts)
 Punkt's decision at a candidate break reduces to a few tests on the word before it and the
 token after it. :func:`paragraph_sentences` makes those tests directly with Python's ``re``
-module; NLTK's own class runs the same rules about ten times slower, through a
+module; NLTK's own class runs the same rules about five times slower, through a
 regular-expression wrapper and one object per word. The test suite checks that both give the
 same sentences on the seed corpus and on generated text full of abbreviations, initials,
-numbers, quotes and ellipses (``tests/test_sentences.py``).
+numbers, quotes and ellipses (``tests/test_processed.py``).
 """
 import re
 import string
