@@ -16,12 +16,11 @@ import pickle
 from importlib import metadata
 from pathlib import Path
 
-from .corpus import MANIFEST, load_corpus_with_warnings, read_manifest
+from .corpus import load_corpus_with_warnings
 from .errors import CorpusError
 from .outputs import atomic_path
 from .processed import processed_corpus
-from .provenance import file_hash, package_versions
-from .resources import data_files
+from .provenance import file_hash, input_hashes, package_versions
 
 KEEP = 8
 _SOURCES = Path(__file__).resolve().parent
@@ -51,17 +50,11 @@ def cache_key(corpus_dir):
     def add(label, value):
         digest.update(f"{label}\0{value}\n".encode("utf-8", "surrogatepass"))
 
-    add(MANIFEST, file_hash(corpus_dir / MANIFEST))
-    root = corpus_dir.resolve()
-    for name in sorted(set(read_manifest(corpus_dir)["file"])):
-        path = (corpus_dir / name).resolve()
-        if root not in path.parents:
-            raise CorpusError([f"file {name!r} is outside the corpus folder"], corpus_dir)
-        add(f"text {name}", file_hash(path))
+    # The manifest, every text it names and the rule files, as a run records them.
+    for name, value in input_hashes(corpus_dir, notebooks=()).items():
+        add(name, value)
     for path in sorted(corpus_dir.rglob("*.txt")):
         add("present", path.relative_to(corpus_dir).as_posix())
-    for path in data_files():
-        add(f"data {path.name}", file_hash(path))
     for path in sorted(_SOURCES.glob("*.py")):
         add(f"source {path.name}", file_hash(path))
     versions = package_versions()

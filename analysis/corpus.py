@@ -96,22 +96,26 @@ def _line_range(row, where, problems):
     return first, last
 
 
-def _row_text(corpus_dir, row, where, problems, texts):
+def _row_text(corpus_dir, row, where, problems, files):
+    """The row's text; ``files`` remembers each file's resolved path, decoded text and lines,
+    so a file is read and split once however many rows name it."""
     relative = row["file"]
-    path = texts["resolved"].setdefault(relative, (corpus_dir / relative).resolve())
-    if texts["root"] not in path.parents:
+    if relative not in files["path"]:
+        files["path"][relative] = (corpus_dir / relative).resolve()
+    path = files["path"][relative]
+    if files["root"] not in path.parents:
         problems.append(f"{where}: file {relative!r} is outside the corpus folder")
         return None
     if not path.is_file():
         problems.append(f"{where}: file {relative} does not exist in {corpus_dir}")
         return None
-    if path not in texts:
-        texts[path] = _decode(path, path.read_bytes())
-    text, error = texts[path]
+    if path not in files["text"]:
+        files["text"][path] = _decode(path, path.read_bytes())
+    text, error = files["text"][path]
     if error:
         if not error.startswith("reported"):
             problems.append(f"{where}: {error}")
-            texts[path] = (None, "reported")
+            files["text"][path] = (None, "reported")
         return None
     span = _line_range(row, where, problems)
     if span is None:
@@ -119,9 +123,9 @@ def _row_text(corpus_dir, row, where, problems, texts):
     first, last = span
     if first is None and last is None:
         return text
-    if (path, "lines") not in texts:  # split once per file, however many rows share it
-        texts[path, "lines"] = text.splitlines(keepends=True)
-    lines = texts[path, "lines"]
+    if path not in files["lines"]:
+        files["lines"][path] = text.splitlines(keepends=True)
+    lines = files["lines"][path]
     if first and first > len(lines):
         problems.append(f"{where}: first_line {first} is past the end of {relative} "
                         f"({len(lines)} lines)")
@@ -162,8 +166,7 @@ def load_corpus(path, n_jobs=1):
     corpus_dir = Path(path)
     manifest = read_manifest(corpus_dir)
     problems, records, places = [], [], []
-    # Decoded files and resolved paths, each found once however many rows name them.
-    texts = {"root": corpus_dir.resolve(), "resolved": {}}
+    files = {"root": corpus_dir.resolve(), "path": {}, "text": {}, "lines": {}}
     seen_ids = {}
     for index, row in enumerate(manifest.to_dict("records")):
         line = index + 2  # header is line 1
@@ -189,7 +192,7 @@ def load_corpus(path, n_jobs=1):
                 except ValueError:
                     problems.append(f"{where}: {column} {row[column]!r} is not an ISO date "
                                     f"(write YYYY-MM-DD)")
-        raw = _row_text(corpus_dir, row, where, problems, texts) if row["file"] else None
+        raw = _row_text(corpus_dir, row, where, problems, files) if row["file"] else None
         records.append(raw)
         places.append(f"{where}: document is empty after cleaning ({row['file']}"
                       + (f", lines {row['first_line'] or 1}-{row['last_line'] or 'end'}"
@@ -200,7 +203,7 @@ def load_corpus(path, n_jobs=1):
     if problems:
         raise CorpusError(problems, corpus_dir)
 
-    described = set(texts["resolved"].values())
+    described = set(files["path"].values())
     for orphan in sorted(p for p in corpus_dir.rglob("*.txt") if p.resolve() not in described):
         warnings.warn(f"{orphan.relative_to(corpus_dir)} is in {corpus_dir} but no row of "
                       f"{MANIFEST} describes it; it is not part of the corpus",

@@ -24,6 +24,7 @@ import papermill
 from .cache import load_processed
 from .describe import corpus_summary
 from .errors import ParameterError
+from .parallel import check_n_jobs
 from .provenance import input_hashes, output_hashes, package_versions, write_run_manifest
 from .render import add_header, header_markdown, index_html, notebook_summary, render_html
 
@@ -211,19 +212,15 @@ def _silent(*_):
 
 
 def check_jobs(jobs, count):
-    """Notebooks to run at once: ``jobs`` (None: one per core), at most ``count``.
+    """Notebooks to run at once: ``jobs`` as ``n_jobs`` elsewhere (None or -1: one per core),
+    at most ``count``.
 
     Raises
     ------
     ParameterError
-        ``jobs`` is not a whole number of at least 1.
+        ``jobs`` is not a whole number, or 0.
     """
-    if jobs is None:
-        jobs = os.cpu_count() or 1
-    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
-        raise ParameterError(f"jobs={jobs!r}: use a whole number of notebooks to run at once "
-                             f"(1 = one after another)")
-    return max(1, min(jobs, count))
+    return min(check_n_jobs(-1 if jobs is None else jobs, "jobs"), max(1, count))
 
 
 def run_notebooks(corpus_dir, out_dir, only=None, parameters=None, notebooks_dir=NOTEBOOKS,

@@ -7,8 +7,9 @@ from joblib import Parallel, delayed
 from .errors import ParameterError
 
 
-def check_n_jobs(n_jobs):
-    """``n_jobs`` as a number of worker processes (-1 = every core, -2 = all but one, ...).
+def check_n_jobs(n_jobs, name="n_jobs"):
+    """``n_jobs`` as a number of worker processes (-1 = every core, -2 = all but one, ...);
+    ``name`` is how the error message calls the parameter.
 
     Raises
     ------
@@ -16,7 +17,7 @@ def check_n_jobs(n_jobs):
         Not a whole number, or 0.
     """
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0:
-        raise ParameterError(f"n_jobs={n_jobs!r}: use a whole number of processes "
+        raise ParameterError(f"{name}={n_jobs!r}: use a whole number of processes "
                              f"(1 = no parallel work, -1 = every core, -2 = all but one)")
     cores = os.cpu_count() or 1
     return max(1, int(n_jobs) if n_jobs > 0 else cores + 1 + int(n_jobs))

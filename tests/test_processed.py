@@ -154,7 +154,7 @@ def test_changing_a_rule_file_the_code_or_a_version_invalidates_the_cache(corpus
                                                                           monkeypatch):
     data = tmp_path / "data"
     shutil.copytree(analysis.resources.data_path("stopwords.txt").parent, data)
-    monkeypatch.setattr(cache, "data_files", lambda: sorted(data.glob("*.*")))
+    monkeypatch.setattr(analysis.provenance, "data_files", lambda: sorted(data.glob("*.*")))
     sources = tmp_path / "sources"
     shutil.copytree(cache._SOURCES, sources, ignore=shutil.ignore_patterns("__pycache__", "data", "templates"))
     monkeypatch.setattr(cache, "_SOURCES", sources)
