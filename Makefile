@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: report test bench validate lab clean-env
+.PHONY: report test test-fast bench validate lab clean-env
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,17 +17,23 @@ $(STAMP): requirements.lock pyproject.toml
 report: $(STAMP)  ## execute every notebook: figures/ and reports/
 	$(PY) -m analysis run $(ARGS)
 
-test: $(STAMP)  ## run the test suite
-	$(PY) -m pytest $(ARGS)
+test: $(STAMP)  ## run the test suite: unit tests and the notebook tests, with per-test progress
+	$(PY) -m pytest -v $(ARGS)
+
+test-fast: $(STAMP)  ## the unit tests only (no notebook is executed)
+	$(PY) -m pytest -v -m "not notebooks" $(ARGS)
 
 bench: $(STAMP)  ## time the pipeline (2.5, 25, 100 MB) and the report command; writes benchmark.csv
-	$(PY) -m analysis bench $(ARGS)
+	$(PY) tools/bench.py $(ARGS)
 
 validate: $(STAMP)  ## check seeds/ (or CORPUS=dir)
 	$(PY) -m analysis validate --corpus $(or $(CORPUS),seeds)
 
-lab: $(STAMP)  ## open JupyterLab in the project's environment
-	$(PY) -m jupyter lab notebooks/
+# JupyterLab refuses to start as root unless told; the same target works for a user.
+ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+
+lab: $(STAMP)  ## open JupyterLab in the project's environment (ARGS are passed on)
+	$(PY) -m jupyter lab notebooks/ $(ROOT_FLAG) $(ARGS)
 
 clean-env:
 	rm -rf $(VENV)

@@ -1,32 +1,42 @@
-"""Helpers for reading diplomatic texts: corpus -> sentences -> tokens -> feature matrix.
+"""Helpers for reading diplomatic texts: corpus -> sentences -> tokens -> matrix -> measures.
 
-The functions other code relies on::
+The package is in layers, each importing only those below it:
 
-    from analysis import load_corpus, sentences, tokenize
-    corpus = load_corpus("seeds")          # one row per document, manifest columns + texts
-    processed = load_processed("seeds")    # + sentences and document-feature matrix, cached
-    sentences(corpus.text[0])              # list of sentences (NLTK Punkt, domain abbreviations)
-    tokenize(corpus.text[0])               # features counted: normalised, stemmed, compounds joined
+- ``analysis.text``: the corpus and its processing (load and validate, clean, normalise,
+  sentences, tokens, document-feature matrix, the processed corpus and its cache);
+- ``analysis.measures``: what is computed from the processed corpus (codebook and themes,
+  keyness, TF-IDF, topics, similarity, events, speakers, tone, rates, descriptions);
+- ``analysis.figures``: charts that draw the measures' tables, their style and saving;
+- ``analysis.runner``: the command line, notebook execution, rendering and provenance.
+
+The rule files every layer reads are in ``analysis/data`` (:mod:`analysis.rules`)::
+
+    from analysis import load_processed
+    processed = load_processed("seeds")   # documents, sentence table, matrix (cached)
+    processed.sentences                   # the one sentence table every measure reads
 """
-from .cache import load_processed
-from .codebook import load_codebook, theme_table
-from .corpus import (cleaning_report, load_corpus, load_corpus_with_warnings, read_manifest,
-                     require_column, select_years)
-from .describe import corpus_summary, document_labels, document_sizes
-from .dfm import DocumentFeatureMatrix, document_feature_matrix, top_features
-from .errors import CodebookError, CorpusError, CorpusWarning, ParameterError
-from .events import sentence_alignment, shared_events, unmatched_sentences
-from .processed import ProcessedCorpus, processed_corpus
-from .sentences import sentence_table, sentences
-from .speakers import attribution_accuracy, speaker_sentences
-from .themes import grouped_theme_rates, theme_counts, theme_matches
-from .tone import tone_rates
-from .tokens import stem, surface_forms, tokenize, word_spans, word_tokens
+from .errors import (AnalysisError, CodebookError, CorpusError, CorpusWarning, ParameterError,
+                     RuleError)
+from .measures.codebook import load_codebook, theme_table
+from .measures.describe import corpus_summary, document_labels, document_sizes
+from .measures.events import sentence_alignment, shared_events, unmatched_sentences
+from .measures.speakers import attribution_accuracy, speaker_sentences
+from .measures.themes import grouped_theme_rates, theme_counts, theme_matches
+from .measures.tone import tone_rates
+from .rules import RuleSet, rules_for
+from .text.cache import load_processed
+from .text.corpus import (cleaning_report, load_corpus, load_corpus_with_warnings, read_manifest,
+                          require_column, select_years)
+from .text.matrix import DocumentFeatureMatrix, document_feature_matrix, top_features
+from .text.processed import ProcessedCorpus, processed_corpus
+from .text.sentences import sentence_table, sentences
+from .text.tokens import stem, surface_forms, tokenize, word_spans, word_tokens
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
-    "CodebookError", "CorpusError", "CorpusWarning", "DocumentFeatureMatrix", "ParameterError",
+    "AnalysisError", "CodebookError", "CorpusError", "CorpusWarning", "DocumentFeatureMatrix",
+    "ParameterError", "RuleError", "RuleSet", "rules_for",
     "cleaning_report", "corpus_summary", "document_feature_matrix", "document_labels",
     "document_sizes", "load_corpus", "load_corpus_with_warnings", "read_manifest",
     "require_column", "select_years", "sentence_table", "sentences", "stem",

@@ -32,6 +32,10 @@ class CodebookError(AnalysisError):
     """The theme codebook is malformed (names the theme and entry)."""
 
 
+class RuleError(AnalysisError):
+    """A rule file (shipped or a corpus's own ``rules/``) is malformed (names file and line)."""
+
+
 class ParameterError(AnalysisError, ValueError):
     """A parameter has an impossible value (names the parameter and what it accepts)."""
 

@@ -3,11 +3,10 @@ import csv
 
 import pytest
 
-from analysis.__main__ import main
-from analysis.bench import COLUMNS, REPORT_COLUMNS, floor_notebooks, scaled_corpus
-from analysis.corpus import load_corpus
-from analysis.execute import NOTEBOOKS, notebook_paths
 from analysis.errors import ParameterError
+from analysis.runner.execute import NOTEBOOKS, notebook_paths
+from analysis.text.corpus import load_corpus
+from tools.bench import COLUMNS, REPORT_COLUMNS, floor_notebooks, main, scaled_corpus
 
 
 def test_scaled_corpora_have_the_asked_size_and_are_the_same_for_a_seed(tmp_path):
@@ -36,9 +35,10 @@ def test_floor_notebooks_keep_the_parameters_and_only_import(tmp_path):
         assert "import analysis" in lines and all(l.startswith(("import ", "from ")) for l in lines)
 
 
+@pytest.mark.notebooks
 def test_the_benchmark_runs_end_to_end_on_tiny_sizes(tmp_path, capsys):
     out = tmp_path / "bench" / "benchmark.csv"
-    assert main(["bench", "--sizes", "0.05", "0.1", "--out", str(out), "--jobs", "2",
+    assert main(["--sizes", "0.05", "0.1", "--out", str(out), "--jobs", "2",
                  "--only", "00", "--repeat", "1"]) == 0
     with open(out, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
@@ -61,5 +61,5 @@ def test_the_benchmark_runs_end_to_end_on_tiny_sizes(tmp_path, capsys):
 
 def test_impossible_sizes_are_named(tmp_path):
     with pytest.raises(ParameterError, match="--sizes"):
-        from analysis.bench import run_benchmark
+        from tools.bench import run_benchmark
         run_benchmark([0], tmp_path / "b.csv", report=False)

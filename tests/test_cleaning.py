@@ -1,5 +1,5 @@
 import analysis
-from analysis.cleaning import clean, normalize_unicode
+from analysis.text.cleaning import clean, normalize_unicode
 
 
 def _doc(corpus, doc_id):
@@ -63,7 +63,7 @@ def test_whitespace_tidying_matches_the_line_by_line_rule():
     import random
     import re
 
-    from analysis.cleaning import tidy_whitespace
+    from analysis.text.cleaning import tidy_whitespace
 
     def by_lines(text):
         lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]

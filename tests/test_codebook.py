@@ -2,7 +2,7 @@ import pytest
 
 import analysis
 from analysis import CodebookError
-from analysis.codebook import pattern_tokens
+from analysis.measures.codebook import pattern_tokens
 
 
 def _write(tmp_path, text):

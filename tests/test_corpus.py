@@ -108,14 +108,6 @@ def test_loading_never_changes_the_seed_files(seed_corpus):
     assert {p.name: p.read_bytes() for p in SEEDS.iterdir()} == before
 
 
-def test_seed_files_are_the_shared_files_byte_for_byte():
-    shared = SEEDS.parent.parent / "shared" / "seeds"
-    if not shared.is_dir():
-        pytest.skip("../shared/seeds is not beside this checkout")
-    for source in shared.glob("*.txt"):
-        assert (SEEDS / source.name).read_bytes() == source.read_bytes()
-
-
 def test_manifest_notes_record_inferences(seed_corpus):
     west = seed_corpus.set_index("doc_id").loc["2026-02-04_west_media"]
     assert "inferred" in west["notes"]

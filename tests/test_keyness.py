@@ -6,7 +6,7 @@ import pytest
 
 import analysis
 from analysis import ParameterError
-from analysis.keyness import log_odds_between, log_odds_by_group, log_odds_dirichlet
+from analysis.measures.keyness import log_odds_between, log_odds_by_group, log_odds_dirichlet
 
 # A small example: two sets of documents over eight words.
 VOCAB = ["energy", "memory", "pipeline", "sanctions", "sovereignty", "tariffs", "trade", "victory"]

@@ -3,9 +3,12 @@ import json
 import nbformat
 import pandas as pd
 import papermill
+import pytest
 
-from analysis.execute import NOTEBOOKS, run_notebooks
+from analysis.runner.execute import NOTEBOOKS, run_notebooks
 from conftest import SEEDS, synthetic_documents, write_corpus
+
+pytestmark = pytest.mark.notebooks  # every test here executes notebooks
 
 QUIET = {"log": lambda *_: None}
 CODEBOOK = """

@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 
 import analysis
-from analysis import cache
-from analysis.parallel import check_n_jobs
+from analysis.text import cache
+from analysis.text.parallel import check_n_jobs
 from analysis.errors import CorpusError, ParameterError
 from conftest import SEEDS, document, synthetic_documents, write_corpus
 
-sentences_module = importlib.import_module("analysis.sentences")
+sentences_module = importlib.import_module("analysis.text.sentences")
 
 # Tokens that exercise every rule of Punkt: abbreviations (with and without their period,
 # hyphenated), initials, numbers, ellipses, closing quotes and brackets, ?! runs, case.
@@ -152,23 +152,22 @@ def test_changing_the_corpus_invalidates_the_cache(corpus_copy, tmp_path, edit):
 
 def test_changing_a_rule_file_the_code_or_a_version_invalidates_the_cache(corpus_copy, tmp_path,
                                                                           monkeypatch):
-    data = tmp_path / "data"
-    shutil.copytree(analysis.resources.data_path("stopwords.txt").parent, data)
-    monkeypatch.setattr(analysis.provenance, "data_files", lambda: sorted(data.glob("*.*")))
     sources = tmp_path / "sources"
     shutil.copytree(cache._SOURCES, sources, ignore=shutil.ignore_patterns("__pycache__", "data", "templates"))
     monkeypatch.setattr(cache, "_SOURCES", sources)
     keys = [cache.cache_key(corpus_copy)]
-    with open(data / "stopwords.txt", "a", encoding="utf-8") as handle:
-        handle.write("harvest\n")
+    (corpus_copy / "rules").mkdir()
+    (corpus_copy / "rules" / "stopwords.txt").write_text("#extend\nharvest\n", encoding="utf-8")
     keys.append(cache.cache_key(corpus_copy))
-    with open(sources / "tokens.py", "a", encoding="utf-8") as handle:
+    (corpus_copy / "rules" / "stopwords.txt").write_text("#extend\nharvest\ntariff\n", encoding="utf-8")
+    keys.append(cache.cache_key(corpus_copy))
+    with open(sources / "text" / "tokens.py", "a", encoding="utf-8") as handle:
         handle.write("# edited\n")
     keys.append(cache.cache_key(corpus_copy))
     versions = cache.package_versions()
     monkeypatch.setattr(cache, "package_versions", lambda: {**versions, "analysis": "9.9.9"})
     keys.append(cache.cache_key(corpus_copy))
-    assert len(set(keys)) == 4, "a changed rule file, source file or version kept the same key"
+    assert len(set(keys)) == 5, "a changed rule file, source file or version kept the same key"
 
 
 def test_a_damaged_cache_entry_is_rebuilt(corpus_copy, tmp_path):

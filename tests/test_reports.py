@@ -9,10 +9,12 @@ import nbformat
 import papermill
 import pytest
 
-from analysis.__main__ import main
-from analysis.execute import NOTEBOOKS, run_notebooks
-from analysis.provenance import file_hash
-from analysis.render import escape_markdown, render_html
+import analysis
+
+from analysis.runner.cli import main
+from analysis.runner.execute import NOTEBOOKS, run_notebooks
+from analysis.text.fingerprint import file_hash
+from analysis.runner.render import escape_markdown, render_html
 from conftest import ROOT, SEED_RUN_PARAMETERS, SEEDS, document, write_corpus
 
 QUIET = {"log": lambda *_: None}
@@ -53,7 +55,8 @@ def test_run_manifest_records_inputs_parameters_versions_and_outputs(seed_run):
     inputs = manifest["inputs"]
     assert inputs["corpus/manifest.csv"] == file_hash(SEEDS / "manifest.csv")
     assert {f"corpus/{p.name}" for p in SEEDS.glob("*.txt")} <= set(inputs)
-    assert {"analysis/data/codebook.toml", "analysis/data/speakers.toml", "notebooks/03_framing_by_source.ipynb"} <= set(inputs)
+    assert {"rules/codebook.toml", "rules/speakers.toml", "notebooks/03_framing_by_source.ipynb"} <= set(inputs)
+    assert manifest["rules"]["codebook.toml"] == "shipped"
     assert manifest["versions"]["pandas"] and manifest["versions"]["analysis"]
     assert set(manifest["notebooks"]) == set(NAMES) and all(n["ok"] for n in manifest["notebooks"].values())
     outputs = manifest["outputs"]
@@ -71,7 +74,7 @@ def test_each_notebook_has_a_self_contained_page_with_a_header_and_no_code(seed_
         report = nbformat.read(out / "reports" / f"{name}.ipynb", as_version=4)
         header = report.cells[0]
         assert header.cell_type == "markdown" and "**Corpus:**" in header.source
-        assert "6 documents" in header.source and "analysis 0.1.0" in header.source
+        assert "6 documents" in header.source and f"analysis {analysis.__version__}" in header.source
         given = [escape_markdown(f"{k} = {v!r}") for k, v in SEED_RUN_PARAMETERS.items()]
         assert any(g in header.source for g in given) or name == "00_corpus_overview"
         page = (out / "reports" / f"{name}.html").read_text(encoding="utf-8")
@@ -141,6 +144,7 @@ HOSTILE = ('President Xi said: <script>alert("x")</script> and <img src=x onerro
            "Trade and energy ties grew strongly this year, the leaders said.")
 
 
+@pytest.mark.notebooks
 def test_untrusted_text_appears_as_text_in_every_page(tmp_path):
     docs = [document("a", HOSTILE, outlet="<b>Evil</b> Daily", origin="<i>North</i>", event_date="2024-05-01"),
             document("b", "Trade and energy ties grew strongly this year, the leaders said. Putin noted the rest.",
@@ -169,12 +173,11 @@ def test_escape_markdown_keeps_text_literal():
 
 # -- interactive use -------------------------------------------------------------------------------
 
+@pytest.mark.notebooks
 def test_every_notebook_runs_top_to_bottom_with_no_parameters(tmp_path):
     # a copy of the repository's layout, so the defaults ("../seeds", out_dir "..") write here
     for folder in ("notebooks", "seeds"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
-    (tmp_path / "tests" / "data").mkdir(parents=True)
-    shutil.copy(ROOT / "tests" / "data" / "speaker_labels.csv", tmp_path / "tests" / "data")
     for name in NAMES:
         source = tmp_path / "notebooks" / f"{name}.ipynb"
         papermill.execute_notebook(str(source), str(tmp_path / f"{name}.out.ipynb"), cwd=str(source.parent),
@@ -182,6 +185,7 @@ def test_every_notebook_runs_top_to_bottom_with_no_parameters(tmp_path):
         assert any((tmp_path / "figures" / name).glob("*.png")), name
 
 
+@pytest.mark.notebooks
 def test_list_parameters_arrive_typed_from_the_command_line(tmp_path):
     code = main(["run", "--out", str(tmp_path), "--only", "03", "-p", "events", '["2025-01-21"]',
                  "-p", "n_boot", "50"])
@@ -190,6 +194,7 @@ def test_list_parameters_arrive_typed_from_the_command_line(tmp_path):
     assert "2025-01-21" in coverage and "2026-02-04" not in coverage
 
 
+@pytest.mark.notebooks
 def test_a_killed_kernel_is_reported_not_a_hang(tmp_path):
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()

@@ -6,7 +6,7 @@ import nbformat
 import pytest
 
 import analysis
-from analysis.execute import NOTEBOOKS, notebook_paths, parse_value, run_notebooks
+from analysis.runner.execute import NOTEBOOKS, notebook_paths, parse_value, run_notebooks
 from conftest import ROOT, SEEDS, document, synthetic_documents, write_corpus
 
 
@@ -63,6 +63,7 @@ def test_run_rejects_a_bad_corpus_before_running_anything(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.notebooks
 def test_overview_runs_on_seeds_and_a_failed_run_keeps_the_previous_outputs(tmp_path):
     out = tmp_path / "out"
     [result] = run_notebooks(SEEDS, out, only=["00"], log=lambda *_: None)
@@ -89,6 +90,7 @@ def test_overview_runs_on_seeds_and_a_failed_run_keeps_the_previous_outputs(tmp_
     assert not (out / ".staging").exists()
 
 
+@pytest.mark.notebooks
 def test_cli_run_failure_exits_nonzero_and_names_notebook_and_cell(tmp_path):
     result = _cli("run", "--out", str(tmp_path), "--only", "00", "-p", "group_by", "party")
     assert result.returncode == 1
@@ -96,6 +98,7 @@ def test_cli_run_failure_exits_nonzero_and_names_notebook_and_cell(tmp_path):
     assert "group_by='party' is not a manifest column" in result.stderr
 
 
+@pytest.mark.notebooks
 def test_overview_on_a_corpus_unlike_the_seeds(tmp_path):
     # One year, one origin, no event told twice, many outlets, an extra grouping column.
     docs = synthetic_documents(15, years=[1998], groups=["Ministry of Agriculture"], seed=3)

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis import themes
+from analysis.measures import themes
 from conftest import document
 
 

@@ -2,8 +2,8 @@ import pytest
 
 import analysis
 from analysis import sentences, tokenize
-from analysis.normalize import normalized_text
-from analysis.tokens import word_spans
+from analysis.text.normalize import normalized_text
+from analysis.text.tokens import word_spans
 
 
 def test_british_and_american_spellings_give_the_same_token():
@@ -43,7 +43,7 @@ def test_multiword_expressions_are_joined():
 
 def test_stop_words_come_from_the_data_file_including_domain_words():
     assert tokenize("The two presidents said that it was good") == ["good"]
-    assert "president" in analysis.tokens.stop_words()
+    assert "president" in analysis.text.tokens.stop_words()
 
 
 def test_tokens_are_lower_case_without_numbers_or_possessives():

@@ -3,7 +3,8 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis import ParameterError, similarity, tfidf, topics
+from analysis import ParameterError
+from analysis.measures import similarity, tfidf, topics
 
 
 @pytest.fixture(scope="module")
