@@ -45,6 +45,9 @@ def test_cleaning_report_lists_every_removal_per_document(seed_corpus):
         ("2025-01-21_ru_kremlin", "readout_label"), ("2025-01-21_ru_kremlin", "truncation"),
         ("2026-02-04_ru_realist", "site_icon"), ("2026-02-04_ru_realist", "exit_mobile"),
         ("2026-02-04_cn_state_media", "scrape_date"),
+        # datelines on a line of their own ("Beijing, January 21, 2025") are page furniture
+        ("2025-01-21_cn_mfa", "timestamp"), ("2025-01-21_ru_kremlin", "timestamp"),
+        ("2025-02-24_cn_state_media", "timestamp"),
     }
     spelling = report[(report["step"] == "spelling")
                       & (report["rule"] == "neighbourliness -> neighborliness")]

@@ -48,7 +48,7 @@ def test_patterns_are_normalised_like_the_texts():
     ('[themes.a]\nlabel = "A"\ndefinition = "d"\npatterns = ["x"]\nexclude = ["2024"]\n',
      "theme 'a', exclude entry '2024' leaves no token"),
     ('[themes.a]\nlabel = "A"\ndefinition = "d"\npatterns = "trade"\n',
-     "theme 'a', patterns must be a list of strings"),
+     "theme 'a', patterns must be a list of patterns"),
     ('[topics.a]\nlabel = "A"\n', "unknown top-level key"),
 ])
 def test_malformed_codebook_names_theme_and_entry(tmp_path, body, message):

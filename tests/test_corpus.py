@@ -102,10 +102,10 @@ def test_unlisted_text_file_warns_but_loads(make_corpus):
 
 
 def test_loading_never_changes_the_seed_files(seed_corpus):
-    before = {p.name: p.read_bytes() for p in SEEDS.iterdir()}
+    before = {p: p.read_bytes() for p in SEEDS.rglob("*") if p.is_file()}
     analysis.load_corpus(SEEDS)
     analysis.cleaning_report(seed_corpus)
-    assert {p.name: p.read_bytes() for p in SEEDS.iterdir()} == before
+    assert {p: p.read_bytes() for p in SEEDS.rglob("*") if p.is_file()} == before
 
 
 def test_manifest_notes_record_inferences(seed_corpus):

@@ -37,7 +37,10 @@ def _index(codebook):
     exact, globs = defaultdict(list), []
     for order, row in enumerate(codebook.itertuples(index=False)):
         elements = tuple(_element(t) for t in row.tokens)
-        entry = (row.theme, row.kind, row.pattern, order, elements)
+        near = tuple(tuple(_element(t) for t in option) for option in getattr(row, "near", ()))
+        not_near = tuple(tuple(_element(t) for t in option) for option in getattr(row, "not_near", ()))
+        condition = (near, not_near, getattr(row, "within", 0)) if near or not_near else None
+        entry = (row.theme, row.kind, row.pattern, order, elements, condition)
         if isinstance(elements[0], str):
             exact[elements[0]].append(entry)
         else:
@@ -49,15 +52,36 @@ def _fits(element, word):
     return element == word if isinstance(element, str) else element(word) is not None
 
 
+def _occurs(options, words, lo, hi, start, end):
+    """Whether one of the token sequences ``options`` is in ``words[lo:hi]`` outside the match
+    ``[start, end)``."""
+    for option in options:
+        for i in range(lo, hi - len(option) + 1):
+            if i < end and i + len(option) > start:
+                continue
+            if all(_fits(e, words[i + k]) for k, e in enumerate(option)):
+                return True
+    return False
+
+
+def _in_context(condition, words, start, end):
+    near, not_near, within = condition
+    lo, hi = max(0, start - within), min(len(words), end + within)
+    if near and not _occurs(near, words, lo, hi, start, end):
+        return False
+    return not (not_near and _occurs(not_near, words, lo, hi, start, end))
+
+
 def _raw_matches(words, exact, globs, glob_cache):
     found = []
     for i, word in enumerate(words):
         if word not in glob_cache:
             glob_cache[word] = [entry for first, entry in globs if first(word)]
-        for theme, kind, pattern, order, elements in exact.get(word, []) + glob_cache[word]:
+        for theme, kind, pattern, order, elements, condition in exact.get(word, []) + glob_cache[word]:
             end = i + len(elements)
             if end <= len(words) and all(_fits(e, words[i + k])
-                                         for k, e in enumerate(elements[1:], start=1)):
+                                         for k, e in enumerate(elements[1:], start=1)) \
+                    and (condition is None or _in_context(condition, words, i, end)):
                 found.append((theme, kind, pattern, order, i, end))
     return found
 

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from ..errors import RuleError
 from ..rules import SHIPPED
+from .boilerplate import furniture
 from .parallel import chunk_results
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -108,26 +109,43 @@ def tidy_whitespace(text):
     return _BLANK_LINES.sub("\n\n", text.strip())
 
 
-def clean(text, rules=SHIPPED):
-    """The cleaned text and a list of what cleaning changed.
+def remove_furniture(text, rules=SHIPPED, repeated=frozenset()):
+    """Remove the lines :func:`analysis.text.boilerplate.furniture` finds (menus, ads,
+    captions, related links, bylines, timestamps, footers).
 
-    Parameters
-    ----------
+    Returns
+    -------
     text : str
-    rules : analysis.rules.RuleSet
-        Whose ``unicode_map.tsv`` and ``removal_rules.tsv`` apply (default: the shipped ones).
+    removed : list of (rule, step, line)
+    """
+    lines = text.split("\n")
+    found = furniture(lines, rules, repeated)
+    if not found:
+        return text, []
+    removed = [(rule, "page_chrome", lines[i].strip()) for i, rule in sorted(found.items())]
+    return "\n".join(line for i, line in enumerate(lines) if i not in found), removed
+
+
+def clean_with_removals(text, rules=SHIPPED, repeated=frozenset()):
+    """:func:`clean`, also returning every piece of text removed, in order.
 
     Returns
     -------
     text : str
     changes : list of dict
-        One dict per (step, rule) with keys ``step``, ``rule``, ``count`` and ``example``
-        (the first text removed or the character replaced).
+        As :func:`clean`.
+    removed : list of dict
+        ``step``, ``rule``, ``text``: one per removal (a whole line for furniture).
     """
     _, names, _ = _unicode_table(rules)
     examples = {name: f"U+{ord(c):04X} {c}".strip() for c, name in names.items()}
     text, replaced = normalize_unicode(text, rules)
+    # One kind of line end before any rule sees the text: "^" and "$" of the removal rules
+    # know only "\n", so a CR or U+2028 line end must not hide a line boundary from them.
+    text = _LINE_BREAK.sub("\n", text)
     text, removed = remove_boilerplate(text, rules)
+    text, lines_removed = remove_furniture(text, rules, repeated)
+    removed += lines_removed
     changes = [
         {"step": "unicode", "rule": name, "count": n, "example": examples.get(name, "")}
         for name, n in sorted(replaced.items())
@@ -138,18 +156,48 @@ def clean(text, rules=SHIPPED):
                                           "example": matched.strip()})
         entry["count"] += 1
     changes += list(by_rule.values())
-    return tidy_whitespace(text), changes
+    return (tidy_whitespace(text), changes,
+            [{"step": step, "rule": rule, "text": matched.strip()} for rule, step, matched in removed])
 
 
-def clean_text(text, rules=SHIPPED):
+def clean(text, rules=SHIPPED, repeated=frozenset()):
+    """The cleaned text and a list of what cleaning changed.
+
+    Steps: the unicode map (quotes, dashes, spaces written one way, then NFKC); one kind of
+    line end; the removal rules (``removal_rules.tsv``: scrape headers, labels, attributions,
+    truncation marks, site-specific chrome); page furniture line by line
+    (``boilerplate.toml``, see :mod:`analysis.text.boilerplate`); tidy whitespace.
+
+    Parameters
+    ----------
+    text : str
+    rules : analysis.rules.RuleSet
+        Whose rule files apply (default: the shipped ones).
+    repeated : set of str
+        Lines the document's outlet repeats across its documents (furniture).
+
+    Returns
+    -------
+    text : str
+    changes : list of dict
+        One dict per (step, rule) with keys ``step``, ``rule``, ``count`` and ``example``
+        (the first text removed or the character replaced).
+    """
+    return clean_with_removals(text, rules, repeated)[:2]
+
+
+def clean_text(text, rules=SHIPPED, repeated=frozenset()):
     """The cleaned text alone (see :func:`clean`)."""
-    return clean(text, rules)[0]
+    return clean(text, rules, repeated)[0]
 
 
-def _clean_chunk(texts, rules=SHIPPED):
-    return [clean_text(text, rules) for text in texts]
+def _clean_chunk(items, rules=SHIPPED):
+    return [clean_text(text, rules, repeated) for text, repeated in items]
 
 
-def clean_texts(texts, n_jobs=1, rules=SHIPPED):
-    """:func:`clean_text` of every text, in order, on ``n_jobs`` processes."""
-    return [text for chunk in chunk_results(_clean_chunk, texts, n_jobs, rules) for text in chunk]
+def clean_texts(texts, n_jobs=1, rules=SHIPPED, repeated=None):
+    """:func:`clean_text` of every text, in order, on ``n_jobs`` processes; ``repeated``:
+    one set of outlet-repeated lines per text (default: none)."""
+    repeated = [frozenset()] * len(texts) if repeated is None else repeated
+    items = list(zip(texts, repeated))
+    return [text for chunk in chunk_results(_clean_chunk, items, n_jobs, rules) for text in chunk]

@@ -15,7 +15,8 @@ import pandas as pd
 
 from ..errors import CorpusError, CorpusWarning, ParameterError
 from ..rules import rules_for
-from .cleaning import clean, clean_texts
+from .boilerplate import repeated_lines
+from .cleaning import clean_texts, clean_with_removals, normalize_unicode
 from .normalize import normalization_changes
 
 MANIFEST = "manifest.csv"
@@ -202,7 +203,9 @@ def load_corpus(path, n_jobs=1, rules=None):
         places.append(f"{where}: document is empty after cleaning ({row['file']}"
                       + (f", lines {row['first_line'] or 1}-{row['last_line'] or 'end'}"
                          if row["first_line"] or row["last_line"] else "") + ")")
-    cleaned = clean_texts(["" if raw is None else raw for raw in records], n_jobs, rules)
+    raws = ["" if raw is None else raw for raw in records]
+    repeated = outlet_furniture(raws, list(manifest["outlet"]), rules)
+    cleaned = clean_texts(raws, n_jobs, rules, repeated)
     problems += [place for raw, text, place in zip(records, cleaned, places)
                  if raw is not None and not text]
     if problems:
@@ -246,12 +249,42 @@ def cleaning_report(corpus, rules=None):
         corpus, rules = corpus.corpus, corpus.rules if rules is None else rules
     rules = rules_for() if rules is None else rules
     rows = []
-    for doc_id, raw in zip(corpus["doc_id"], corpus["raw_text"]):
-        text, changes = clean(raw, rules)
+    repeated = outlet_furniture(list(corpus["raw_text"]), list(corpus["outlet"]), rules)
+    for doc_id, raw, shared in zip(corpus["doc_id"], corpus["raw_text"], repeated):
+        text, changes, _ = clean_with_removals(raw, rules, shared)
         for change in changes + normalization_changes(text, rules):
             rows.append({"doc_id": doc_id, "example": "", **change})
     columns = ["doc_id", "step", "rule", "count", "example"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def outlet_furniture(raw_texts, outlets, rules):
+    """For each document, the short lines its outlet repeats in several documents (after the
+    unicode map), which cleaning removes as that outlet's furniture."""
+    return repeated_lines([normalize_unicode(t, rules)[0] for t in raw_texts], outlets, rules)
+
+
+def removed_text(corpus, rules=None):
+    """Every piece of text cleaning removed, in order: one row per removal.
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame or analysis.ProcessedCorpus
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``doc_id``, ``step`` (page_chrome, scrape_header, attribution, ...), ``rule`` (the
+        rule of ``removal_rules.tsv`` or ``boilerplate.toml`` that removed it), ``text``.
+    """
+    if hasattr(corpus, "corpus"):
+        corpus, rules = corpus.corpus, corpus.rules if rules is None else rules
+    rules = rules_for() if rules is None else rules
+    repeated = outlet_furniture(list(corpus["raw_text"]), list(corpus["outlet"]), rules)
+    rows = [{"doc_id": doc_id, **removal}
+            for doc_id, raw, shared in zip(corpus["doc_id"], corpus["raw_text"], repeated)
+            for removal in clean_with_removals(raw, rules, shared)[2]]
+    return pd.DataFrame(rows, columns=["doc_id", "step", "rule", "text"])
 
 
 def cleaning_steps(report):
