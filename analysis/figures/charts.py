@@ -397,3 +397,36 @@ def stacked_shares(table, title, xlabel, caption, colors):
     add_caption(fig, caption)
     fig.tight_layout()
     return fig
+
+
+@styled
+def score_dots(table, title, caption):
+    """One panel per measure (precision, recall, F1): a dot per category with its interval.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``label`` (category, first-seen order, the last is drawn at the bottom), ``measure``,
+        ``value``, ``low``, ``high`` (0-1).
+    """
+    labels = list(dict.fromkeys(table["label"]))
+    measures = list(dict.fromkeys(table["measure"]))
+    fig, axes = plt.subplots(1, len(measures), sharey=True, squeeze=False,
+                             figsize=(3.2 * len(measures) + 2.5, max(2.6, 0.32 * len(labels) + 1.4)))
+    y = np.arange(len(labels))
+    for ax, measure, color in zip(axes[0], measures, OKABE_ITO):
+        part = table[table["measure"] == measure].set_index("label").reindex(labels)
+        values = part["value"].to_numpy(float)
+        ax.errorbar(values, y, xerr=[np.nan_to_num(values - part["low"].to_numpy(float)),
+                                     np.nan_to_num(part["high"].to_numpy(float) - values)],
+                    fmt="o", color=color, ecolor="#555555", elinewidth=0.9, capsize=2, markersize=5)
+        ax.set_xlim(-0.02, 1.02)
+        ax.set_title(measure, fontsize=10)
+        ax.grid(axis="x", color="#eeeeee")
+        ax.axvline(0.85, color=GREY, linewidth=0.8, linestyle="--")
+    axes[0][0].set_yticks(y, labels)
+    axes[0][0].set_ylim(len(labels) - 0.5, -0.5)
+    fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+    add_caption(fig, caption, width=130)
+    fig.tight_layout()
+    return fig

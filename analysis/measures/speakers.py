@@ -374,16 +374,24 @@ def attribute_sentences(text, sentences, rules=SHIPPED):
                 rows.append(_row(sentence_id, paragraph, sentence, *turn, "transcript"))
             continue
         turn = None
-        rows += _paragraph(records, paragraph, line, memory, compiled)
+        rows += _paragraph(records, paragraph, line, memory, compiled, rows[-1] if rows else None)
     return rows
 
 
-def _paragraph(records, paragraph, line, memory, rules):
-    """Attribute the sentences of one paragraph that is not a transcript turn."""
+def _paragraph(records, paragraph, line, memory, rules, previous_row=None):
+    """Attribute the sentences of one paragraph that is not a transcript turn;
+    ``previous_row`` is the document's row before it (a quotation that opens a paragraph
+    continues the quotation that ended the paragraph before)."""
     regions = _quote_regions(line)
     said = [None] * len(records)  # ((speaker, name), rule) per sentence
-    # quotations: the attribution before or after the quotation names its speaker
-    for start, end in regions:
+    quoted = None  # the speaker of the last attributed quotation before
+    here = None  # ... in this paragraph
+    if previous_row is not None and previous_row["rule"] in ("quote", "subject") \
+            and previous_row["speaker"] != NARRATOR and previous_row["paragraph"] == paragraph - 1:
+        quoted = (previous_row["speaker"], previous_row["name"])
+    # quotations: the attribution before or after the quotation names its speaker; a quotation
+    # without one continues the quotation before it ('"...," she added. "..."')
+    for number, (start, end) in enumerate(regions):
         inside = [i for i, (_, _, a, b) in enumerate(records) if a < end and b > start]
         if not inside:
             continue
@@ -393,10 +401,16 @@ def _paragraph(records, paragraph, line, memory, rules):
         who = _attribution(_masked(tail, regions, end - 1), rules) if end <= len(line) else None
         if who is None:
             who = _attribution(_masked(head, regions, records[first][2]), rules)
+        if who is not None and who[0] == "pronoun":
+            who = memory.pronoun(line[records[first][2]:records[last][3]], paragraph)
+        if who is None and here is not None:
+            who = here  # '"...," she added. "..."'
+        elif who is None and quoted is not None and start == 0:
+            who = quoted  # a paragraph that opens with a quotation continues the last one
         if who is None:
             continue
-        if who[0] == "pronoun":
-            who = memory.pronoun(line[records[first][2]:records[last][3]], paragraph)
+        if who[0] != NARRATOR:
+            quoted = here = who
         for i in inside:
             said[i] = (who, "quote")
     rows = []

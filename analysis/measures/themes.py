@@ -371,3 +371,48 @@ def kwic_theme_or_most_frequent(theme, matches, codebook):
         raise ParameterError(f"kwic_theme={theme!r} is not a theme of the codebook; use one of "
                              f"{', '.join(keys)}")
     return theme
+
+
+def codebook_audit(processed, codebook, matches=None):
+    """What every pattern of the codebook matched: the word forms with their counts, and how
+    many occurrences its context condition kept out, so an over-broad glob ("import*" ->
+    "important 11, imports 2") or a wrong sense shows at a glance.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``theme``, ``kind`` (pattern / exclude), ``pattern``, ``condition``, ``matches``
+        (occurrences counted for the theme; for exclusions, occurrences they matched),
+        ``forms`` (the word forms matched, most frequent first: "form count, ..."),
+        ``kept_out`` (occurrences the pattern matched but its condition did not allow);
+        codebook order. A pattern that matched nothing has 0 and an empty ``forms``.
+    """
+    processed = as_processed(processed)
+    matches = theme_matches(processed, codebook) if matches is None else matches
+    forms = (matches.assign(form=matches["matched"].str.lower())
+             .groupby(["theme", "pattern"])["form"]
+             .agg(lambda f: ", ".join(f"{w} {n}" for w, n in
+                                      sorted(f.value_counts().items(), key=lambda kv: (-kv[1], kv[0])))))
+    counted = matches.groupby(["theme", "pattern"]).size()
+    # exclusions and unconditioned patterns, matched on their own, for what they matched
+    loose = codebook.assign(kind="pattern", near=[()] * len(codebook), not_near=[()] * len(codebook))
+    conditional = (codebook["condition"] != "") | (codebook["kind"] == "exclude")
+    raw = theme_matches(processed, loose[conditional]) if conditional.any() else matches.iloc[0:0]
+    raw_counts = raw.groupby(["theme", "pattern"]).size()
+    raw_forms = (raw.assign(form=raw["matched"].str.lower()).groupby(["theme", "pattern"])["form"]
+                 .agg(lambda f: ", ".join(f"{w} {n}" for w, n in
+                                          sorted(f.value_counts().items(), key=lambda kv: (-kv[1], kv[0])))))
+    rows = []
+    for row in codebook.itertuples(index=False):
+        key = (row.theme, row.pattern)
+        if row.kind == "exclude":
+            rows.append({"theme": row.theme, "kind": "exclude", "pattern": row.pattern,
+                         "condition": row.condition, "matches": int(raw_counts.get(key, 0)),
+                         "forms": raw_forms.get(key, ""), "kept_out": 0})
+            continue
+        n = int(counted.get(key, 0))
+        rows.append({"theme": row.theme, "kind": "pattern", "pattern": row.pattern,
+                     "condition": row.condition, "matches": n, "forms": forms.get(key, ""),
+                     "kept_out": max(0, int(raw_counts.get(key, 0)) - n) if row.condition else 0})
+    return pd.DataFrame(rows, columns=["theme", "kind", "pattern", "condition", "matches", "forms",
+                                       "kept_out"])

@@ -88,9 +88,11 @@ class TopicModel:
     scores : numpy.ndarray, shape (n_units, k)
         The model's unnormalised unit-topic weights (how strongly a unit loads on a topic).
     terms : pandas.DataFrame
-        ``topic``, ``rank``, ``feature``, ``term``, ``weight``: the top terms of each topic.
+        ``topic``, ``rank``, ``feature``, ``term``, ``weight``, ``frex``: each topic's top terms
+        by FREX (frequency and exclusivity, see :func:`frex_scores`), with their weight.
     labels : dict
-        Topic column -> label made of its top three terms.
+        Topic column -> label made of its top three FREX terms (a word frequent in every
+        topic, such as "support", does not name one).
     components : numpy.ndarray, shape (k, n_features)
         Topic-term weights.
     """
@@ -173,14 +175,43 @@ def fit_topics(units, n_topics=4, method="nmf", min_df=1, max_df=1.0, random_sta
     weights = pd.concat([units[["doc_id", "unit_id"]].reset_index(drop=True),
                          pd.DataFrame(proportions, columns=names)], axis=1)
     rows, labels = [], {}
+    frex = frex_scores(components)
+    surface = dfm.features["surface"].to_numpy()
     for k, name in enumerate(names):
-        order = sorted(range(components.shape[1]),
-                       key=lambda i: (-components[k, i], dfm.features["surface"].iat[i]))[:top_n]
+        order = sorted(range(components.shape[1]), key=lambda i: (-frex[k, i], surface[i]))[:top_n]
         rows += [{"topic": name, "rank": r, "feature": dfm.features["feature"].iat[i],
-                  "term": dfm.features["surface"].iat[i], "weight": components[k, i]}
+                  "term": surface[i], "weight": components[k, i], "frex": frex[k, i]}
                  for r, i in enumerate(order, start=1)]
-        labels[name] = f"{k + 1}: " + ", ".join(dfm.features["surface"].iat[i] for i in order[:3])
+        labels[name] = f"{k + 1}: " + ", ".join(surface[i] for i in order[:3])
     return TopicModel(weights, doc_topic, pd.DataFrame(rows), labels, components)
+
+
+def frex_scores(components, weight=0.5):
+    """FREX of every word in every topic (Roberts, Stewart & Airoldi 2016; Bischof & Airoldi
+    2012): the weighted harmonic mean of the word's rank in the topic by frequency and by
+    exclusivity (its share of the word's weight over all topics), both as empirical CDFs.
+
+    Parameters
+    ----------
+    components : numpy.ndarray, shape (k, n_features)
+        Topic-term weights.
+    weight : float
+        Weight of exclusivity (0.5: both count alike).
+
+    Returns
+    -------
+    numpy.ndarray, shape (k, n_features)
+        Between 0 and 1; high for words both frequent in the topic and rare in the others.
+    """
+    beta = components / np.maximum(components.sum(axis=1, keepdims=True), 1e-300)
+    exclusive = beta / np.maximum(beta.sum(axis=0, keepdims=True), 1e-300)
+
+    def ecdf(matrix):
+        ranks = matrix.argsort(axis=1).argsort(axis=1) + 1
+        return ranks / matrix.shape[1]
+
+    frequency, exclusivity = ecdf(beta), ecdf(exclusive)
+    return 1 / (weight / exclusivity + (1 - weight) / frequency)
 
 
 def topic_prevalence(model, units, by):
@@ -237,8 +268,9 @@ def topic_stability(units, n_topics=4, method="nmf", min_df=1, max_df=1.0, rando
     -------
     pandas.DataFrame
         ``run``, ``seed``, ``mean_cosine`` (mean over topics of the matched cosine, 1 = same
-        topics), ``min_cosine`` (the worst-matched topic), ``converged`` (the refit reached its
-        tolerance within the iteration limit).
+        topics), ``min_cosine`` (the worst-matched topic), ``worst_topic`` (which reference
+        topic that is), ``converged`` (the refit reached its tolerance within the iteration
+        limit).
     """
     if not isinstance(n_runs, (int, np.integer)) or n_runs < 1:
         raise ParameterError(f"n_runs={n_runs!r}: use a whole number of at least 1")
@@ -253,7 +285,9 @@ def topic_stability(units, n_topics=4, method="nmf", min_df=1, max_df=1.0, rando
         pairs = linear_sum_assignment(-similarity)
         matched = similarity[pairs]
         rows.append({"run": run, "seed": seed, "mean_cosine": float(matched.mean()),
-                     "min_cosine": float(matched.min()), "converged": bool(converged)})
+                     "min_cosine": float(matched.min()),
+                     "worst_topic": f"topic_{int(pairs[0][np.argmin(matched)]) + 1}",
+                     "converged": bool(converged)})
     return pd.DataFrame(rows)
 
 
@@ -263,17 +297,26 @@ def topic_term_table(model):
         label=lambda t: t.index.map(model.labels))
 
 
-def stability_verdict(stability, stable_at=0.8):
-    """A sentence or two (Markdown) on what :func:`topic_stability` found."""
+def stability_verdict(stability, stable_at=0.8, labels=None):
+    """A sentence or two (Markdown) on what :func:`topic_stability` found: "unstable" as soon
+    as any topic's best match in any refit falls under ``stable_at``, or a refit did not
+    converge; the worst topic is named."""
     n_runs = len(stability)
     mean_cos = stability["mean_cosine"].mean()
-    if mean_cos < stable_at:
-        text = (f"**Warning: topics are unstable.** Refits from {n_runs} random starts match this model's topics "
-                f"with a mean cosine of {mean_cos:.2f} (below {stable_at}); read the topics as one of several "
-                "possible splits. Try fewer topics, or more text.")
+    worst = stability.loc[stability["min_cosine"].idxmin()]
+    worst_label = (labels or {}).get(worst["worst_topic"], worst["worst_topic"])
+    unconverged = int((~stability["converged"].astype(bool)).sum())
+    if worst["min_cosine"] < stable_at or unconverged:
+        text = (f"**Warning: topics are unstable.** In {n_runs} refits from random starts, topic "
+                f"{worst_label} comes back at a cosine of only {worst['min_cosine']:.2f} (run "
+                f"{int(worst['run'])}; {stable_at} would count as the same topic); the mean over all "
+                f"topics is {mean_cos:.2f}. Read the topics as one of several possible splits of "
+                "these texts; try fewer topics, or more text.")
+        if unconverged:
+            text += (f" {unconverged} of {n_runs} refits stopped at the iteration limit before "
+                     "converging (column `converged`), so they are not settled answers either.")
     else:
-        text = (f"Topics are stable: refits from {n_runs} random starts match them with a mean cosine of "
-                f"{mean_cos:.2f} (worst topic in any run: {stability['min_cosine'].min():.2f}).")
-    if not stability["converged"].all():
-        text += "\n\nSome refits stopped at the iteration limit before converging (column `converged`)."
+        text = (f"Topics are stable: in {n_runs} refits from random starts every topic comes back "
+                f"at a cosine of at least {worst['min_cosine']:.2f} (mean {mean_cos:.2f}), and every "
+                "refit converged.")
     return text

@@ -480,3 +480,68 @@ def validation_report(processed, codebook, coded, n_boot=1000, seed=0, level=0.9
         "disagreements": disagreements(reference, suite, themes),
         "reference": reference, "suite": suite,
     }
+
+
+def score_table(report):
+    """Theme precision, recall and F1 in long form for a chart: ``label`` (theme), ``measure``,
+    ``value``, ``low``, ``high``; themes never coded yes are left out."""
+    themes = report["themes"]
+    themes = themes[(themes["coded_yes"] > 0) | (themes["suite_yes"] > 0)]
+    rows = [{"label": row["theme"], "measure": measure, "value": row[measure],
+             "low": row[f"{measure}_low"], "high": row[f"{measure}_high"]}
+            for _, row in themes.iterrows() for measure in ("precision", "recall", "f1")]
+    return pd.DataFrame(rows, columns=["label", "measure", "value", "low", "high"])
+
+
+CODING_FOLDER = "coding"  # a corpus's coded sheets, read by default
+
+
+def find_sheets(coded_sheets, corpus_dir):
+    """The coded sheets to read: ``coded_sheets`` (a path or a list of paths) if given, else
+    every ``*.csv`` in the corpus's ``coding/`` folder (none if it has no such folder).
+
+    Raises
+    ------
+    ParameterError
+        A given sheet does not exist.
+    """
+    if coded_sheets is None:
+        folder = Path(corpus_dir) / CODING_FOLDER
+        return sorted(folder.glob("*.csv")) if folder.is_dir() else []
+    if isinstance(coded_sheets, (str, Path)):
+        coded_sheets = [coded_sheets]
+    paths = [Path(p) for p in coded_sheets]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise ParameterError(f"coded_sheets: {', '.join(missing)} not found (give CSV files made "
+                             f"by `python -m analysis sample` and filled by coders)")
+    return paths
+
+
+def sheets_markdown(sheets, coded, corpus_dir):
+    """What was read, or how to make sheets when there are none (Markdown)."""
+    if not sheets:
+        return (f"**No coded sheet**: give `coded_sheets` (CSV files) or put them in "
+                f"`{Path(corpus_dir).name}/{CODING_FOLDER}/`. Draw a sheet with "
+                "`python -m analysis sample --corpus DIR --n 200 --out sheet.csv`, have one or more "
+                "people fill it in a spreadsheet (1 or 0 per theme, the speaker, their name as coder), "
+                "and run this notebook on it. Nothing below can be measured without one.")
+    coders = sorted(coded["coder"].unique())
+    sentences = coded.drop_duplicates(["doc_id", "sentence_id"]).shape[0]
+    return (f"Read {len(sheets)} sheet(s): {sentences} sentences coded by {len(coders)} coder(s) "
+            f"({', '.join(coders)}); {len(coded)} codes in all.")
+
+
+def scores_markdown(report, in_sample_note=""):
+    """The headline numbers of a validation report, one paragraph (Markdown)."""
+    overall = report["themes"].iloc[-1]
+    speakers = report["speakers"].set_index("speaker")
+    text = (f"Against the coders' consensus, the codebook finds themes with **precision "
+            f"{overall['precision']:.2f}**, **recall {overall['recall']:.2f}** and **F1 {overall['f1']:.2f}** "
+            f"(95% interval {overall['f1_low']:.2f}-{overall['f1_high']:.2f}) over "
+            f"{int(overall['sentences'])} sentences.")
+    if "all" in speakers.index and speakers.at["all", "coded"]:
+        text += (f" Speakers are right for **{speakers.at['all', 'recall']:.0%}** of "
+                 f"{int(speakers.at['all', 'coded'])} sentences ({speakers.at['all', 'recall_low']:.0%}-"
+                 f"{speakers.at['all', 'recall_high']:.0%}).")
+    return text + (f" {in_sample_note}" if in_sample_note else "")

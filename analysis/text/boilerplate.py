@@ -9,10 +9,10 @@ links left, so here a line is judged by the rules of ``boilerplate.toml``:
    beginning with one ("Read more: ...", "Sign up ..."), a caption ending in a photo credit, a
    byline, a timestamp, a headline under a related-links header, or a short line repeated in
    several documents of the same outlet;
-3. **by its neighbours**, for a short line that is neither and does not end like a sentence:
-   kept when prose follows it within ``heading_distance`` characters of furniture (a title or
-   a heading) or when it stands between prose and more text, removed otherwise (a site name
-   among menus, a footer line among footers).
+3. **by where the article is**: the article is the clusters of text lines (prose and short
+   sentences close together); around it, only its title, standfirst and a heading over its
+   first paragraph are kept. Menus of one item per line, tag lists, footers and the text of
+   distant small blocks (an "about us" blurb, a feedback form) are removed.
 
 :func:`furniture` returns the line numbers to remove with the rule that removed each, so the
 cleaning report can list every removed line (nothing is removed silently).
@@ -28,7 +28,8 @@ _WORD = re.compile(r"[\w][\w'’.:/-]*")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 _BYLINE = re.compile(r"^(?:By|BY|Written by|Text by)\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3}"
                      r"(?:\s*(?:,|and|&|in|for)\s+.*)?$")
-_AUTHOR = re.compile(r"^[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}\s+(?:is|was)\s+(?:a|an|the)\s")
+_AUTHOR = re.compile(r"^[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3}\s+(?:(?:is|was)\s+(?:a|an|the)\s|covers\s|"
+                     r"reports\s+on\s|writes\s+(?:about|on)\s|joined\s)")
 _DATE_NUMBER = re.compile(r"^\d{1,4}(?:[/.:-]\d{1,4}){0,2},?$|^\d{1,2}(?:st|nd|rd|th),?$")
 
 
@@ -49,6 +50,8 @@ def furniture_rules(rules=SHIPPED):
             "starts": tuple(w.lower() for w in lines["starts"]),
             "contains": tuple(w.lower() for w in lines["contains"]),
             "notices": tuple(w.lower() for w in lines["notices"]),
+            "end_starts": tuple(w.lower() for w in data["article"]["end_starts"]),
+            "end_phrases": tuple(w.lower() for w in data["article"]["end_phrases"]),
             "author_roles": frozenset(w.lower() for w in lines["author_roles"]),
             "related": frozenset(w.lower() for w in data["related"]["headers"]),
             "separators": tuple(menus["separators"]),
@@ -116,6 +119,9 @@ def _what_it_is(line, found, repeated):
         return "notice"
     if short and key in found["exact"]:
         return "furniture_line"
+    if (lowered.startswith(found["end_starts"]) or any(m in lowered for m in found["end_phrases"])) \
+            and len(words) <= found["caption_words"]:
+        return "article_end"
     if short and lowered.startswith(found["starts"]):
         return "furniture_start"
     if short and any(phrase in lowered for phrase in found["contains"]):
@@ -141,7 +147,7 @@ def _is_notice(line, found):
     return len(words) <= found["caption_words"] and any(p in lowered for p in found["notices"])
 
 
-def furniture(lines, rules=SHIPPED, repeated=frozenset()):
+def furniture(lines, rules=SHIPPED, repeated=frozenset(), title=""):
     """The furniture among the lines of one document.
 
     Parameters
@@ -152,6 +158,8 @@ def furniture(lines, rules=SHIPPED, repeated=frozenset()):
     repeated : set of str
         Short lines (stripped) that several documents of this document's outlet share
         (:func:`repeated_lines`).
+    title : str
+        The document's title (the manifest's ``title``): a line that reads the same is kept.
 
     Returns
     -------
@@ -160,9 +168,12 @@ def furniture(lines, rules=SHIPPED, repeated=frozenset()):
     """
     found = furniture_rules(rules)
     kinds, removed = [], {}
+    title = _key(title) if title else None
     for index, line in enumerate(lines):
         if not line.strip():
             kinds.append("blank")
+        elif title and _key(line) == title:
+            kinds.append("title")
         elif _is_notice(line, found):
             removed[index] = "notice"
             kinds.append("furniture")
@@ -173,13 +184,13 @@ def furniture(lines, rules=SHIPPED, repeated=frozenset()):
             if rule:
                 removed[index] = rule
                 kinds.append("furniture")
-            elif _SENTENCE_END.search(line.strip()):
-                kinds.append("sentence")  # a short sentence: kept, as prose is
+            elif _SENTENCE_END.search(line.strip()) or line.strip().endswith((":", ";")):
+                kinds.append("sentence")  # a short sentence or an introduction: kept, as prose is
             else:
                 kinds.append("short" if len(_words(line)) < found["short_words"] else "medium")
     _captions_and_related(lines, kinds, removed, found)
     _mastheads_and_authors(lines, kinds, removed, found)
-    _by_neighbours(lines, kinds, removed, found)
+    _by_article(lines, kinds, removed, found)
     return removed
 
 
@@ -223,34 +234,73 @@ def _captions_and_related(lines, kinds, removed, found):
                     removed[later], kinds[later] = "related_link", "furniture"
 
 
-def _by_neighbours(lines, kinds, removed, found):
+def _by_article(lines, kinds, removed, found):
+    """Where the article is: clusters of text lines (prose, or short sentences) that no more
+    than ``cluster_gap`` other lines separate; the clusters with at least ``article_chars``
+    characters of text (or the largest) are the article. Before it, a title or standfirst (a
+    medium line among the last ``title_lines`` lines) and a heading right over its first text
+    are kept; every other line outside the article, and any text in small clusters far from
+    it (an "about us" blurb, a feedback form), is furniture."""
     filled = [i for i, k in enumerate(kinds) if k != "blank"]
-    for position, index in enumerate(filled):
-        if kinds[index] != "short":
-            continue
-        # the next line that is not furniture or short, and the furniture text in between
-        gap, after = 0, None
-        for later in filled[position + 1:]:
-            if kinds[later] == "furniture":
-                gap += len(lines[later].strip())
-                continue
-            if kinds[later] == "short":
-                gap += len(lines[later].strip())
-                continue
-            after = kinds[later]
+    # the article ends at a credit line ("Reporting by ...", "... contributed to this report")
+    # followed by less text than came before it
+    ends = [i for i in filled if removed.get(i) == "article_end"]
+    for index in ends:
+        after = sum(len(lines[i]) for i in filled if i > index and kinds[i] == "prose")
+        before = sum(len(lines[i]) for i in filled if i < index and kinds[i] == "prose")
+        if after < before:
+            for later in (i for i in filled if i > index and kinds[i] not in ("furniture", "title")):
+                removed[later], kinds[later] = "after_article", "furniture"
             break
-        before = next((kinds[i] for i in reversed(filled[:position]) if kinds[i] not in ("short",)),
-                      "edge")
-        after = "prose" if after == "sentence" else after
-        before = "prose" if before == "sentence" else before
-        if after == "prose" and gap <= found["heading_distance"]:
-            continue  # a title or heading over its text
-        if before == "prose" and after in ("prose", "medium"):
-            continue  # a short line inside the article
-        if before in ("furniture", "edge") and after in ("furniture", None, "medium"):
-            removed[index], kinds[index] = "short_among_furniture", "furniture"
-        elif before == "prose" and after is None:
-            removed[index], kinds[index] = "short_after_article", "furniture"
+    text = [i for i in filled if kinds[i] in ("prose", "sentence")]
+    if not text:
+        return
+    clusters, current = [], [text[0]]
+    position = {index: p for p, index in enumerate(filled)}
+    for a, b in zip(text, text[1:]):
+        between = position[b] - position[a] - 1
+        if between > found["cluster_gap"]:
+            clusters.append(current)
+            current = []
+        current.append(b)
+    clusters.append(current)
+    size = [sum(len(lines[i]) for i in c if kinds[i] == "prose") for c in clusters]
+    article = [c for c, n in zip(clusters, size) if n >= found["article_chars"]] or \
+        [clusters[max(range(len(clusters)), key=size.__getitem__)]]
+    start, end = article[0][0], article[-1][-1]
+    kept_text = {i for c in article for i in c}
+    before = [i for i in filled if i < start and kinds[i] != "furniture"]
+    titles = set(before[-found["title_lines"]:])
+    heading = before[-1] if before else None
+    for index in filled:
+        kind = kinds[index]
+        if kind in ("furniture", "title"):
+            continue
+        if start <= index <= end:
+            # inside the article only a long line without a full stop, between its text, is a
+            # photo caption or a link to another story
+            line = lines[index].strip()
+            if kind == "medium" and len(_words(line)) >= found["caption_min_words"] \
+                    and ": " not in line and not line.endswith((",", ":", ";")):
+                removed[index], kinds[index] = "caption_or_link", "furniture"
+            continue
+        if index < start:
+            if index == heading and kind in ("short", "medium", "sentence") \
+                    and sum(len(lines[i].strip()) for i in filled if index < i < start) <= found["heading_distance"]:
+                continue  # a heading over the article's first text
+            if index in titles and kind in ("medium", "sentence", "prose"):
+                continue  # the title and standfirst
+            rule = "before_article"
+        else:
+            rule = "after_article"
+        if kind == "prose" and not _is_far(index, kept_text, position, found):
+            continue  # prose near the article is never removed
+        removed[index], kinds[index] = rule, "furniture"
+
+
+def _is_far(index, kept_text, position, found):
+    """Whether a line is more than ``cluster_gap`` lines away from every article line."""
+    return all(abs(position[index] - position[i]) > found["cluster_gap"] for i in kept_text)
 
 
 def repeated_lines(texts, outlets, rules=SHIPPED):

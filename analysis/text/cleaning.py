@@ -109,7 +109,7 @@ def tidy_whitespace(text):
     return _BLANK_LINES.sub("\n\n", text.strip())
 
 
-def remove_furniture(text, rules=SHIPPED, repeated=frozenset()):
+def remove_furniture(text, rules=SHIPPED, repeated=frozenset(), title=""):
     """Remove the lines :func:`analysis.text.boilerplate.furniture` finds (menus, ads,
     captions, related links, bylines, timestamps, footers).
 
@@ -119,14 +119,14 @@ def remove_furniture(text, rules=SHIPPED, repeated=frozenset()):
     removed : list of (rule, step, line)
     """
     lines = text.split("\n")
-    found = furniture(lines, rules, repeated)
+    found = furniture(lines, rules, repeated, title)
     if not found:
         return text, []
     removed = [(rule, "page_chrome", lines[i].strip()) for i, rule in sorted(found.items())]
     return "\n".join(line for i, line in enumerate(lines) if i not in found), removed
 
 
-def clean_with_removals(text, rules=SHIPPED, repeated=frozenset()):
+def clean_with_removals(text, rules=SHIPPED, repeated=frozenset(), title=""):
     """:func:`clean`, also returning every piece of text removed, in order.
 
     Returns
@@ -144,7 +144,7 @@ def clean_with_removals(text, rules=SHIPPED, repeated=frozenset()):
     # know only "\n", so a CR or U+2028 line end must not hide a line boundary from them.
     text = _LINE_BREAK.sub("\n", text)
     text, removed = remove_boilerplate(text, rules)
-    text, lines_removed = remove_furniture(text, rules, repeated)
+    text, lines_removed = remove_furniture(text, rules, repeated, title)
     removed += lines_removed
     changes = [
         {"step": "unicode", "rule": name, "count": n, "example": examples.get(name, "")}
@@ -160,7 +160,7 @@ def clean_with_removals(text, rules=SHIPPED, repeated=frozenset()):
             [{"step": step, "rule": rule, "text": matched.strip()} for rule, step, matched in removed])
 
 
-def clean(text, rules=SHIPPED, repeated=frozenset()):
+def clean(text, rules=SHIPPED, repeated=frozenset(), title=""):
     """The cleaned text and a list of what cleaning changed.
 
     Steps: the unicode map (quotes, dashes, spaces written one way, then NFKC); one kind of
@@ -175,6 +175,8 @@ def clean(text, rules=SHIPPED, repeated=frozenset()):
         Whose rule files apply (default: the shipped ones).
     repeated : set of str
         Lines the document's outlet repeats across its documents (furniture).
+    title : str
+        The document's title: a line reading the same is kept as its title.
 
     Returns
     -------
@@ -183,21 +185,22 @@ def clean(text, rules=SHIPPED, repeated=frozenset()):
         One dict per (step, rule) with keys ``step``, ``rule``, ``count`` and ``example``
         (the first text removed or the character replaced).
     """
-    return clean_with_removals(text, rules, repeated)[:2]
+    return clean_with_removals(text, rules, repeated, title)[:2]
 
 
-def clean_text(text, rules=SHIPPED, repeated=frozenset()):
+def clean_text(text, rules=SHIPPED, repeated=frozenset(), title=""):
     """The cleaned text alone (see :func:`clean`)."""
-    return clean(text, rules, repeated)[0]
+    return clean(text, rules, repeated, title)[0]
 
 
 def _clean_chunk(items, rules=SHIPPED):
-    return [clean_text(text, rules, repeated) for text, repeated in items]
+    return [clean_text(text, rules, repeated, title) for text, repeated, title in items]
 
 
-def clean_texts(texts, n_jobs=1, rules=SHIPPED, repeated=None):
+def clean_texts(texts, n_jobs=1, rules=SHIPPED, repeated=None, titles=None):
     """:func:`clean_text` of every text, in order, on ``n_jobs`` processes; ``repeated``:
-    one set of outlet-repeated lines per text (default: none)."""
+    one set of outlet-repeated lines per text; ``titles``: one title per text (default: none)."""
     repeated = [frozenset()] * len(texts) if repeated is None else repeated
-    items = list(zip(texts, repeated))
+    titles = [""] * len(texts) if titles is None else titles
+    items = list(zip(texts, repeated, titles))
     return [text for chunk in chunk_results(_clean_chunk, items, n_jobs, rules) for text in chunk]

@@ -205,7 +205,8 @@ def load_corpus(path, n_jobs=1, rules=None):
                          if row["first_line"] or row["last_line"] else "") + ")")
     raws = ["" if raw is None else raw for raw in records]
     repeated = outlet_furniture(raws, list(manifest["outlet"]), rules)
-    cleaned = clean_texts(raws, n_jobs, rules, repeated)
+    titles = [normalize_unicode(t, rules)[0] for t in manifest["title"]]
+    cleaned = clean_texts(raws, n_jobs, rules, repeated, titles)
     problems += [place for raw, text, place in zip(records, cleaned, places)
                  if raw is not None and not text]
     if problems:
@@ -250,8 +251,9 @@ def cleaning_report(corpus, rules=None):
     rules = rules_for() if rules is None else rules
     rows = []
     repeated = outlet_furniture(list(corpus["raw_text"]), list(corpus["outlet"]), rules)
-    for doc_id, raw, shared in zip(corpus["doc_id"], corpus["raw_text"], repeated):
-        text, changes, _ = clean_with_removals(raw, rules, shared)
+    for doc_id, raw, shared, title in zip(corpus["doc_id"], corpus["raw_text"], repeated,
+                                          corpus["title"]):
+        text, changes, _ = clean_with_removals(raw, rules, shared, normalize_unicode(title, rules)[0])
         for change in changes + normalization_changes(text, rules):
             rows.append({"doc_id": doc_id, "example": "", **change})
     columns = ["doc_id", "step", "rule", "count", "example"]
@@ -282,8 +284,9 @@ def removed_text(corpus, rules=None):
     rules = rules_for() if rules is None else rules
     repeated = outlet_furniture(list(corpus["raw_text"]), list(corpus["outlet"]), rules)
     rows = [{"doc_id": doc_id, **removal}
-            for doc_id, raw, shared in zip(corpus["doc_id"], corpus["raw_text"], repeated)
-            for removal in clean_with_removals(raw, rules, shared)[2]]
+            for doc_id, raw, shared, title in zip(corpus["doc_id"], corpus["raw_text"], repeated,
+                                                  corpus["title"])
+            for removal in clean_with_removals(raw, rules, shared, normalize_unicode(title, rules)[0])[2]]
     return pd.DataFrame(rows, columns=["doc_id", "step", "rule", "text"])
 
 
