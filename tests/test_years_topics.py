@@ -63,7 +63,7 @@ def test_prevalence_sums_to_one_per_group_and_stability_is_reported(units):
     prevalence = topics.topic_prevalence(model, units, "year")
     assert np.allclose(prevalence.groupby("year")["prevalence"].sum(), 1.0)
     stability = topics.topic_stability(units, 5, n_runs=3)
-    assert list(stability.columns) == ["run", "seed", "mean_cosine", "min_cosine", "converged"]
+    assert list(stability.columns) == ["run", "seed", "mean_cosine", "min_cosine", "worst_topic", "converged"]
     assert stability["mean_cosine"].between(0, 1 + 1e-9).all()
     best = topics.top_units(model, units, 2)
     assert len(best) == 10 and (best.groupby("topic")["score"].apply(lambda s: s.is_monotonic_decreasing)).all()

@@ -30,6 +30,7 @@ _BYLINE = re.compile(r"^(?:By|BY|Written by|Text by)\s+[A-Z][\w'’.-]+(?:\s+[A-
                      r"(?:\s*(?:,|and|&|in|for)\s+.*)?$")
 _AUTHOR = re.compile(r"^[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3}\s+(?:(?:is|was)\s+(?:a|an|the)\s|covers\s|"
                      r"reports\s+on\s|writes\s+(?:about|on)\s|joined\s)")
+_COUNT = re.compile(r"^\d+(?:[.,]\d+)?\s*[KkMm]?$")  # a share or comment count: "1.1K"
 _DATE_NUMBER = re.compile(r"^\d{1,4}(?:[/.:-]\d{1,4}){0,2},?$|^\d{1,2}(?:st|nd|rd|th),?$")
 
 
@@ -68,8 +69,8 @@ def furniture_rules(rules=SHIPPED):
                         f"boilerplate.toml for the tables it needs") from None
     # a credit at the end of a line: "Photo: Name/AP", "© Sputnik / Kremlin pool", "(Reuters)"
     compiled["credit_end"] = re.compile(
-        rf"(?i:(?:{markers})\s*[^.!?]{{0,80}}$)|(?:[/|]\s*(?:{agencies})\s*\)?$)|"
-        rf"(?:\((?:{agencies})\)\s*$)")
+        rf"(?i:(?:{markers})\s*[^.!?]{{0,80}}$)|(?i:[/|]\s*(?:{agencies})\s*\)?$)|"
+        rf"(?i:\((?:{agencies})\)\s*$)")
     compiled["credit_only"] = re.compile(rf"^\s*(?i:{markers})")
     return compiled
 
@@ -136,6 +137,8 @@ def _what_it_is(line, found, repeated):
         return "byline"
     if short and _is_timestamp(words, found):
         return "timestamp"
+    if _COUNT.match(stripped):
+        return "count"
     if stripped in repeated and len(words) <= found["repeated_words"]:
         return "repeated_in_outlet"
     return ""
@@ -207,8 +210,10 @@ def _mastheads_and_authors(lines, kinds, removed, found):
     for index in (i for i in filled if prose and i > prose[-1] - 1):
         line = lines[index].strip()
         words = _words(line)
-        if index != prose[0] and _AUTHOR.match(line) and len(words) <= found["caption_words"] \
-                and {w.lower().strip(",.") for w in words} & found["author_roles"] \
+        author = _AUTHOR.match(line)
+        if index != prose[0] and author and len(words) <= found["caption_words"] \
+                and ({w.lower().strip(",.") for w in words} & found["author_roles"]
+                     or not author.group(0).rstrip().endswith(("a", "an", "the"))) \
                 and all(kinds[i] != "prose" for i in filled if i > index):
             removed[index], kinds[index] = "author_note", "furniture"
 
@@ -277,13 +282,7 @@ def _by_article(lines, kinds, removed, found):
         if kind in ("furniture", "title"):
             continue
         if start <= index <= end:
-            # inside the article only a long line without a full stop, between its text, is a
-            # photo caption or a link to another story
-            line = lines[index].strip()
-            if kind == "medium" and len(_words(line)) >= found["caption_min_words"] \
-                    and ": " not in line and not line.endswith((",", ":", ";")):
-                removed[index], kinds[index] = "caption_or_link", "furniture"
-            continue
+            continue  # inside the article only the rules of what a line is remove it
         if index < start:
             if index == heading and kind in ("short", "medium", "sentence") \
                     and sum(len(lines[i].strip()) for i in filled if index < i < start) <= found["heading_distance"]:
