@@ -88,25 +88,24 @@ def pytest_terminal_summary(terminalreporter):
                     terminalreporter.write_line(text)
 
 
-SEED_RUN_PARAMETERS = {"n_boot": 200, "n_runs": 2}
+SEED_RUN_PARAMETERS = {}  # the defaults, so a notebook run top to bottom must give the same files
 
 
 @pytest.fixture(scope="session")
 def seed_run(tmp_path_factory):
     """Every notebook run once on the seeds into a temporary folder: (out_dir, results).
 
-    Session-scoped, and every test that uses it is in the xdist group "seed_run" (see
-    :func:`pytest_collection_modifyitems`), so the suite runs it once, on one worker."""
+    Session-scoped, and only tests/test_reports.py uses it: with ``--dist loadfile`` the suite
+    runs it once, on one worker."""
     from analysis.runner.execute import run_notebooks
     out = tmp_path_factory.mktemp("seed_run")
-    results = run_notebooks(SEEDS, out, parameters=dict(SEED_RUN_PARAMETERS), log=lambda *_: None)
+    results = run_notebooks(SEEDS, out, parameters=dict(SEED_RUN_PARAMETERS), log=lambda *_: None,
+                            jobs=2)
     return out, results
 
 
 def pytest_collection_modifyitems(items):
-    # Tests of the executed seed run share one worker (the fixture runs once per worker);
-    # every test that executes a notebook is in the slower tier, marked "notebooks".
+    # every test that uses the executed seed run is in the slower tier, marked "notebooks"
     for item in items:
         if "seed_run" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("seed_run"))
             item.add_marker(pytest.mark.notebooks)

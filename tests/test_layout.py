@@ -3,10 +3,8 @@ import ast
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import analysis

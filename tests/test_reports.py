@@ -11,11 +11,10 @@ import pytest
 
 import analysis
 
-from analysis.runner.cli import main
-from analysis.runner.execute import NOTEBOOKS, run_notebooks
+from analysis.runner.execute import NOTEBOOKS
 from analysis.text.fingerprint import file_hash
 from analysis.runner.render import escape_markdown, render_html
-from conftest import ROOT, SEED_RUN_PARAMETERS, SEEDS, document, write_corpus
+from conftest import ROOT, SEED_RUN_PARAMETERS, SEEDS
 
 QUIET = {"log": lambda *_: None}
 NAMES = sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb"))
@@ -29,24 +28,6 @@ def _outputs(out):
 
 
 # -- reproducible outputs ---------------------------------------------------------------------
-
-def test_same_inputs_give_byte_identical_tables_and_figures(seed_run, tmp_path):
-    first, results = seed_run
-    assert all(r["ok"] for r in results), [r["error"] for r in results]
-    # The first run executed the notebooks one after another; this one two at a time.
-    again = run_notebooks(SEEDS, tmp_path, parameters=dict(SEED_RUN_PARAMETERS), jobs=2, **QUIET)
-    assert all(r["ok"] for r in again)
-    files = _outputs(first)
-    assert files == _outputs(tmp_path) and len(files) > 60
-    differ = [f for f in files if (first / f).read_bytes() != (tmp_path / f).read_bytes()]
-    assert not differ, f"outputs differ between two runs: {differ[:5]}"
-    for name in NAMES:  # reports too, once the output folder's own path is set aside
-        for ext in (".ipynb", ".html"):
-            a, b = ((out / "reports" / f"{name}{ext}").read_text(encoding="utf-8")
-                    .replace(str(out), "OUT").replace(json.dumps(escape_markdown(str(out)))[1:-1], "OUT")
-                    .replace(escape_markdown(str(out)), "OUT") for out in (first, tmp_path))
-            assert a == b, f"{name}{ext} differs between two runs"
-
 
 def test_run_manifest_records_inputs_parameters_versions_and_outputs(seed_run):
     out, _ = seed_run
@@ -75,8 +56,7 @@ def test_each_notebook_has_a_self_contained_page_with_a_header_and_no_code(seed_
         header = report.cells[0]
         assert header.cell_type == "markdown" and "**Corpus:**" in header.source
         assert "6 documents" in header.source and f"analysis {analysis.__version__}" in header.source
-        given = [escape_markdown(f"{k} = {v!r}") for k, v in SEED_RUN_PARAMETERS.items()]
-        assert any(g in header.source for g in given) or name == "00_corpus_overview"
+        assert escape_markdown("corpus_dir = '../seeds'") in header.source
         page = (out / "reports" / f"{name}.html").read_text(encoding="utf-8")
         assert "<script" not in page.lower()
         assert not re.search(r"""(?:src|href)=["']https?://""", page)  # nothing loaded from the web
@@ -85,7 +65,7 @@ def test_each_notebook_has_a_self_contained_page_with_a_header_and_no_code(seed_
     index = (out / "reports" / "index.html").read_text(encoding="utf-8")
     for name in NAMES:
         assert f'href="{name}.html"' in index
-    assert "6 documents" in index and "run.json" in index and "n_boot = 200" in index
+    assert "6 documents" in index and "run.json" in index and "defaults" in index
 
 
 def test_keep_code_shows_code_cells(seed_run, tmp_path):
@@ -137,35 +117,6 @@ def test_pages_open_in_a_real_browser_with_every_figure_loaded(seed_run, tmp_pat
         assert "Corpus:" in seen["text"][:300]  # the header comes first
 
 
-# -- safety of shared output ---------------------------------------------------------------------
-
-HOSTILE = ('President Xi said: <script>alert("x")</script> and <img src=x onerror=alert(1)> matter. '
-           "Putin noted **bold** claims and [a link](javascript:alert(2)) about trade.\n"
-           "Trade and energy ties grew strongly this year, the leaders said.")
-
-
-@pytest.mark.notebooks
-def test_untrusted_text_appears_as_text_in_every_page(tmp_path):
-    docs = [document("a", HOSTILE, outlet="<b>Evil</b> Daily", origin="<i>North</i>", event_date="2024-05-01"),
-            document("b", "Trade and energy ties grew strongly this year, the leaders said. Putin noted the rest.",
-                     outlet="Plain Post", origin="South", event_date="2024-05-01")]
-    corpus = write_corpus(tmp_path / "hostile", docs)
-    results = run_notebooks(corpus, tmp_path / "out", only=["00", "03"], parameters={"n_boot": 50}, **QUIET)
-    assert all(r["ok"] for r in results), [r["error"] for r in results]
-    pages = [tmp_path / "out" / "reports" / f"{r['notebook']}.html" for r in results]
-    pages.append(tmp_path / "out" / "reports" / "index.html")
-    for page in pages:
-        text = page.read_text(encoding="utf-8")
-        assert "<script" not in text.lower() and "<img src=x" not in text and "<b>Evil" not in text
-        assert "<i>North" not in text
-    framing = pages[1].read_text(encoding="utf-8")
-    assert "&lt;script&gt;alert" in framing  # the sentence is listed, as text
-    assert "&lt;b&gt;Evil&lt;/b&gt; Daily" in framing
-    if CHROMIUM:
-        seen = _browse(pages[1], tmp_path)
-        assert '<script>alert("x")</script>' in seen["text"] and "<b>Evil</b> Daily" in seen["text"]
-
-
 def test_escape_markdown_keeps_text_literal():
     assert escape_markdown("<b>x</b> **y** [z](javascript:1)") == (
         "&lt;b&gt;x&lt;/b&gt; \\*\\*y\\*\\* \\[z\\]\\(javascript:1\\)")
@@ -173,8 +124,22 @@ def test_escape_markdown_keeps_text_literal():
 
 # -- interactive use -------------------------------------------------------------------------------
 
-@pytest.mark.notebooks
-def test_every_notebook_runs_top_to_bottom_with_no_parameters(tmp_path):
+def _outputs_of(notebook, folder):
+    """The code cells' outputs of an executed notebook, with the output folder's path set aside."""
+    nb = nbformat.read(notebook, as_version=4)
+    outputs = [[{k: v for k, v in o.items() if k != "execution_count"} for o in c.get("outputs", [])]
+               for c in nb.cells if c.cell_type == "code"
+               and "injected-parameters" not in c.metadata.get("tags", [])]
+    text = json.dumps(outputs)
+    return text.replace(json.dumps(str(folder))[1:-1], "OUT")
+
+
+def test_notebooks_run_top_to_bottom_and_give_the_runners_files_byte_for_byte(seed_run, tmp_path):
+    """Each notebook, run top to bottom with no parameters as in JupyterLab (one after another),
+    makes byte-identical tables and figures, and the same cell outputs, as the runner (two at a
+    time, in other processes): same inputs, same outputs (fixed seeds, no dates, fixed SVG salt)."""
+    first, results = seed_run
+    assert all(r["ok"] for r in results), [r["error"] for r in results]
     # a copy of the repository's layout, so the defaults ("../seeds", out_dir "..") write here
     for folder in ("notebooks", "seeds"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
@@ -182,33 +147,13 @@ def test_every_notebook_runs_top_to_bottom_with_no_parameters(tmp_path):
         source = tmp_path / "notebooks" / f"{name}.ipynb"
         papermill.execute_notebook(str(source), str(tmp_path / f"{name}.out.ipynb"), cwd=str(source.parent),
                                    progress_bar=False, kernel_name="python3")
-        assert any((tmp_path / "figures" / name).glob("*.png")), name
-
-
-@pytest.mark.notebooks
-def test_list_parameters_arrive_typed_from_the_command_line(tmp_path):
-    code = main(["run", "--out", str(tmp_path), "--only", "03", "-p", "events", '["2025-01-21"]',
-                 "-p", "n_boot", "50"])
-    assert code == 0
-    coverage = (tmp_path / "figures" / "03_framing_by_source" / "event_theme_coverage.csv").read_text()
-    assert "2025-01-21" in coverage and "2026-02-04" not in coverage
-
-
-@pytest.mark.notebooks
-def test_a_killed_kernel_is_reported_not_a_hang(tmp_path):
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    nb = nbformat.v4.new_notebook()
-    parameters = nbformat.v4.new_code_cell('corpus_dir = "../seeds"\nout_dir = ".."')
-    parameters.metadata["tags"] = ["parameters"]
-    nb.cells = [parameters, nbformat.v4.new_code_cell("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, notebooks / "99_dies.ipynb")
-    [result] = run_notebooks(SEEDS, tmp_path / "out", notebooks_dir=notebooks, **QUIET)
-    assert not result["ok"]
-    assert "kernel" in result["error"].lower()
-    manifest = json.loads((tmp_path / "out" / "reports" / "run.json").read_text())
-    assert manifest["notebooks"]["99_dies"]["ok"] is False
+    files = _outputs(first)
+    assert files == _outputs(tmp_path) and len(files) > 60
+    differ = [f for f in files if (first / f).read_bytes() != (tmp_path / f).read_bytes()]
+    assert not differ, f"outputs differ between two runs: {differ[:5]}"
+    for name in NAMES:  # what each cell showed, too (a random id in a table would differ)
+        assert _outputs_of(first / "reports" / f"{name}.ipynb", first) == \
+            _outputs_of(tmp_path / f"{name}.out.ipynb", tmp_path), f"{name}: cell outputs differ"
 
 
 def test_parameters_tag_survives_output_stripping(seed_run, tmp_path):
@@ -223,3 +168,13 @@ def test_parameters_tag_survives_output_stripping(seed_run, tmp_path):
         nbformat.write(stripped, tmp_path / f"{name}.ipynb")
         found = papermill.inspect_notebook(str(tmp_path / f"{name}.ipynb"))
         assert set(found) == set(papermill.inspect_notebook(str(NOTEBOOKS / f"{name}.ipynb")))
+
+
+def test_seed_reports_show_no_warnings_or_errors(seed_run):
+    _, results = seed_run
+    for result in results:
+        assert result["ok"], result["error"]
+        report = nbformat.read(result["report"], as_version=4)
+        streams = [o for c in report.cells for o in c.get("outputs", [])
+                   if o.get("output_type") == "stream" and o.get("name") == "stderr"]
+        assert not streams, f"{result['notebook']}: {streams[0]['text'][:300]}"

@@ -225,7 +225,8 @@ def coder_agreement(coded):
             note = "no sentence was coded by two coders"
         else:
             values = wide[shared]
-            categories = sorted({v for v in values.stack().unique()}, key=str)
+            flat = values.to_numpy().ravel()
+            categories = sorted({v for v in flat if not pd.isna(v)}, key=str)
             if len(categories) < 2:
                 note = "every coder gave every sentence the same code: alpha is undefined"
             else:

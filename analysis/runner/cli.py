@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis run|validate``."""
+"""Command line: ``python -m analysis run|validate|sample``."""
 import argparse
 import sys
 from pathlib import Path
@@ -41,6 +41,18 @@ def _parser():
     validate = commands.add_parser("validate", help="check the corpus and its manifest")
     validate.add_argument("--corpus", default=DEFAULT_CORPUS)
     validate.add_argument("--rules", default=None, metavar="DIR")
+    sample = commands.add_parser("sample", help="draw sentences into a coding sheet for people to "
+                                                "code (themes, speaker); see notebook 04")
+    sample.add_argument("--corpus", default=DEFAULT_CORPUS)
+    sample.add_argument("--rules", default=None, metavar="DIR")
+    sample.add_argument("--codebook", default=None, metavar="FILE",
+                        help="TOML codebook (default: codebook.toml of the rules in effect)")
+    sample.add_argument("--n", type=int, default=200, help="sentences to draw (default: 200)")
+    sample.add_argument("--group-by", default="origin",
+                        help="manifest column the sample is stratified by, with year (default: origin)")
+    sample.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    sample.add_argument("--out", required=True, metavar="SHEET.csv",
+                        help="the coding sheet to write (not inside the corpus folder)")
     return parser
 
 
@@ -79,10 +91,42 @@ def _run(args):
     return 0
 
 
+def _sample(args):
+    from ..files import write_table
+    from ..measures.codebook import load_codebook
+    from ..measures.validation import coding_sheet
+    from ..text.cache import load_processed
+
+    corpus_dir = Path(_corpus(args)).resolve()
+    out = Path(args.out).resolve()
+    if corpus_dir == out.parent or corpus_dir in out.parents:
+        raise ParameterError(f"--out {args.out}: inside the corpus folder {args.corpus}, which is never "
+                             f"written to; write the sheet elsewhere (then copy it to "
+                             f"{args.corpus}/coding/ yourself if you want notebook 04 to find it)")
+    if out.suffix.lower() != ".csv":
+        raise ParameterError(f"--out {args.out}: give a .csv file name")
+    processed = load_processed(corpus_dir, rules_dir=args.rules)
+    codebook = load_codebook(args.codebook, processed.rules)
+    sheet = coding_sheet(processed, codebook, n=args.n, seed=args.seed, group_by=args.group_by)
+    write_table(sheet, out)
+    strata = sheet.groupby(["group", "year"]).size()
+    print(f"{out}: {len(sheet)} sentences from {sheet['doc_id'].nunique()} documents in "
+          f"{len(strata)} strata of {args.group_by} and year. Fill one column per theme with 1 or 0, "
+          f"the speaker ({', '.join(_speakers(processed))}) and your name as coder; then run notebook "
+          f"04 with -p coded_sheets '[\"{out.name}\"]' (or put the sheets in the corpus's coding/ folder).")
+    return 0
+
+
+def _speakers(processed):
+    from ..measures.speakers import speaker_order
+
+    return speaker_order(processed.rules)
+
+
 def main(argv=None):
     args = _parser().parse_args(argv)
     try:
-        return {"run": _run, "validate": _validate}[args.command](args)
+        return {"run": _run, "validate": _validate, "sample": _sample}[args.command](args)
     except AnalysisError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1 if args.command == "validate" else 2

@@ -11,8 +11,8 @@ links left, so here a line is judged by the rules of ``boilerplate.toml``:
    several documents of the same outlet;
 3. **by where the article is**: the article is the clusters of text lines (prose and short
    sentences close together); around it, only its title, standfirst and a heading over its
-   first paragraph are kept. Menus of one item per line, tag lists, footers and the text of
-   distant small blocks (an "about us" blurb, a feedback form) are removed.
+   first paragraph are kept. Menus of one item per line, tag lists, footers and the short
+   lines of forms around it are removed; prose is not (an "about us" paragraph stays).
 
 :func:`furniture` returns the line numbers to remove with the rule that removed each, so the
 cleaning report can list every removed line (nothing is removed silently).
@@ -244,8 +244,8 @@ def _by_article(lines, kinds, removed, found):
     than ``cluster_gap`` other lines separate; the clusters with at least ``article_chars``
     characters of text (or the largest) are the article. Before it, a title or standfirst (a
     medium line among the last ``title_lines`` lines) and a heading right over its first text
-    are kept; every other line outside the article, and any text in small clusters far from
-    it (an "about us" blurb, a feedback form), is furniture."""
+    are kept; every other line outside the article that is not prose (menus of one item per
+    line, tag lists, footers, short sentences of a feedback form) is furniture."""
     filled = [i for i, k in enumerate(kinds) if k != "blank"]
     # the article ends at a credit line ("Reporting by ...", "... contributed to this report")
     # followed by less text than came before it
@@ -273,7 +273,6 @@ def _by_article(lines, kinds, removed, found):
     article = [c for c, n in zip(clusters, size) if n >= found["article_chars"]] or \
         [clusters[max(range(len(clusters)), key=size.__getitem__)]]
     start, end = article[0][0], article[-1][-1]
-    kept_text = {i for c in article for i in c}
     before = [i for i in filled if i < start and kinds[i] != "furniture"]
     titles = set(before[-found["title_lines"]:])
     heading = before[-1] if before else None
@@ -292,14 +291,9 @@ def _by_article(lines, kinds, removed, found):
             rule = "before_article"
         else:
             rule = "after_article"
-        if kind == "prose" and not _is_far(index, kept_text, position, found):
-            continue  # prose near the article is never removed
+        if kind == "prose":
+            continue  # prose is never removed for where it stands, only for what it says
         removed[index], kinds[index] = rule, "furniture"
-
-
-def _is_far(index, kept_text, position, found):
-    """Whether a line is more than ``cluster_gap`` lines away from every article line."""
-    return all(abs(position[index] - position[i]) > found["cluster_gap"] for i in kept_text)
 
 
 def repeated_lines(texts, outlets, rules=SHIPPED):
