@@ -66,7 +66,9 @@ def synthetic_documents(n, years, groups, seed=0):
         sentences = []
         for _ in range(rng.randint(3, 8)):
             words = rng.sample(WORDS, 6)
-            sentences.append(" ".join(words).capitalize() + ".")
+            # English function words between them, so the language check takes it for English
+            sentences.append(f"The {words[0]} and the {words[1]} of the {words[2]} {words[3]} "
+                             f"{words[4]} in the {words[5]}.")
         year = years[i % len(years)]
         docs.append(document(
             f"d{i:03d}", "\n".join(sentences), outlet=f"Outlet {i % 7}", origin=groups[i % len(groups)],

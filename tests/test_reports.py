@@ -56,7 +56,7 @@ def test_each_notebook_has_a_self_contained_page_with_a_header_and_no_code(seed_
         header = report.cells[0]
         assert header.cell_type == "markdown" and "**Corpus:**" in header.source
         assert "6 documents" in header.source and f"analysis {analysis.__version__}" in header.source
-        assert escape_markdown("corpus_dir = '../seeds'") in header.source
+        assert escape_markdown("out_dir = '..'") in header.source
         page = (out / "reports" / f"{name}.html").read_text(encoding="utf-8")
         assert "<script" not in page.lower()
         assert not re.search(r"""(?:src|href)=["']https?://""", page)  # nothing loaded from the web

@@ -29,7 +29,7 @@ def test_source_notebooks_are_stored_without_outputs_and_have_one_parameters_cel
 
 @pytest.mark.parametrize("text,value", [("5", 5), ("0.5", 0.5), ('["2025", "2026"]', ["2025", "2026"]),
                                         ("true", True), ("True", True), ("origin", "origin"),
-                                        ("{'a': 1}", {"a": 1}), ("source type", "source type")])
+                                        ("{'a': 1}", "{'a': 1}"), ("source type", "source type"), ("null", None)])
 def test_parameter_values_arrive_typed(text, value):
     assert parse_value(text) == value
 
@@ -74,16 +74,23 @@ def test_overview_runs_on_seeds_and_a_failed_run_keeps_the_previous_outputs(tmp_
             assert (figures / f"{name}.{ext}").stat().st_size > 0, f"{name}.{ext}"
     report = nbformat.read(out / "reports" / "00_corpus_overview.ipynb", as_version=4)
     injected = next(c for c in report.cells if "injected-parameters" in c.metadata.get("tags", []))
-    assert 'corpus_dir = "../seeds"' in injected.source  # no machine path in a shared report
-    assert f'out_dir = "{out.resolve()}"' in injected.source  # the real outputs, not staging
+    # no machine path in a shared report: paths as seen from the report's own folder
+    assert 'corpus_dir = "seeds"' in injected.source and 'out_dir = ".."' in injected.source
+    assert str(tmp_path) not in json.dumps(report)
     assert "start_time" not in json.dumps(report.metadata) and "execution" not in report.cells[1].metadata
     before = {p.name: p.read_bytes() for p in figures.iterdir()}
     report_before = (out / "reports" / "00_corpus_overview.ipynb").read_bytes()
 
-    [failed] = run_notebooks(SEEDS, out, only=["00"], parameters={"top_n": 0}, log=lambda *_: None)
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[themes.x\n", encoding="utf-8")
+    [failed] = run_notebooks(SEEDS, out, only=["01"], parameters={"codebook_path": str(bad)}, log=lambda *_: None)
     assert not failed["ok"]
-    assert "ParameterError" in failed["error"] and "top_n=0" in failed["error"]
+    assert "CodebookError" in failed["error"] and "not valid TOML" in failed["error"]
     assert failed["error"].startswith("cell ")
+    assert (out / "reports" / "failed" / "01_theme_frequency.ipynb").exists()
+    [failed] = run_notebooks(SEEDS, out, only=["00"], log=lambda *_: None,
+                             notebooks_dir=_failing_overview(tmp_path))
+    assert not failed["ok"]
     assert (out / "reports" / "failed" / "00_corpus_overview.ipynb").exists()
     assert {p.name: p.read_bytes() for p in figures.iterdir()} == before
     assert (out / "reports" / "00_corpus_overview.ipynb").read_bytes() == report_before
@@ -91,11 +98,28 @@ def test_overview_runs_on_seeds_and_a_failed_run_keeps_the_previous_outputs(tmp_
 
 
 @pytest.mark.notebooks
+def _failing_overview(tmp_path):
+    """A copy of notebook 00 whose last cell fails, in a folder of its own."""
+    folder = tmp_path / "failing"
+    folder.mkdir()
+    nb = nbformat.read(NOTEBOOKS / "00_corpus_overview.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("raise ValueError('a cell that fails')"))
+    nb.cells[-1]["id"] = "fails"
+    nbformat.write(nb, folder / "00_corpus_overview.ipynb")
+    return folder
+
+
 def test_cli_run_failure_exits_nonzero_and_names_notebook_and_cell(tmp_path):
-    result = _cli("run", "--out", str(tmp_path), "--only", "00", "-p", "group_by", "party")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[themes.x\n", encoding="utf-8")
+    result = _cli("run", "--out", str(tmp_path), "--only", "01", "-p", "codebook_path", str(bad))
     assert result.returncode == 1
-    assert "00_corpus_overview failed at cell" in result.stderr
-    assert "group_by='party' is not a manifest column" in result.stderr
+    assert "01_theme_frequency failed at cell" in result.stderr and "not valid TOML" in result.stderr
+    # a parameter the corpus cannot take stops the run before any notebook starts, once
+    result = _cli("run", "--out", str(tmp_path / "two"), "-p", "group_by", "party")
+    assert result.returncode == 2 and result.stderr.count("error:") == 1
+    assert "-p group_by \"party\": not a manifest column" in result.stderr
+    assert not (tmp_path / "two" / "reports").exists()
 
 
 @pytest.mark.notebooks

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 
-from ..files import atomic_path, write_table
+from ..files import atomic_path, safe_name, write_table
 
 # Same inputs -> same SVG ids; no creation date in PNG/SVG metadata.
 SAVE_STYLE = {"svg.hashsalt": "analysis"}
@@ -26,14 +26,14 @@ def save_figure(fig, table, folder, name, dpi=150):
     folder : str or Path
         Usually ``figure_folder(out_dir, notebook)``.
     name : str
-        File stem, e.g. ``"timeline"``.
+        File stem, e.g. ``"timeline"`` (made safe with :func:`analysis.files.safe_name`).
 
     In a notebook the saved PNG is displayed (at the figure's on-screen width) and the figure
     closed: the report then shows exactly the file a reader can download, and the figure is
     not drawn a third time by the inline backend, the larger part of a notebook's own time.
     Elsewhere the figure stays open.
     """
-    folder = Path(folder)
+    folder, name = Path(folder), safe_name(name)
     with plt.rc_context(SAVE_STYLE):
         for ext in ("png", "svg"):
             target = folder / f"{name}.{ext}"

@@ -7,7 +7,8 @@ from ..errors import AnalysisError, ParameterError
 from ..measures.describe import corpus_summary
 from ..rules import rules_for
 from ..text.corpus import load_corpus_with_warnings
-from .execute import NOTEBOOKS, ROOT, parse_value, run_notebooks
+from .execute import NOTEBOOKS, ROOT, run_notebooks
+from .parameters import parse_value
 
 # In a checkout the shipped corpus and the repository are the defaults; installed, there are none.
 DEFAULT_CORPUS = None if ROOT is None else str(ROOT / "seeds")
@@ -31,8 +32,8 @@ def _parser():
                      help="notebooks to run, by name or number prefix (default: all)")
     run.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
                      metavar=("KEY", "VALUE"),
-                     help="notebook parameter; VALUE is read as JSON/Python if it parses "
-                          "(5, 0.5, [\"a\", \"b\"]) else as text")
+                     help="notebook parameter; VALUE is read as JSON if it parses "
+                          "(5, 0.5, true, null, [\"a\", \"b\"]) else as text")
     run.add_argument("--keep-code", action="store_true",
                      help="show code cells in the HTML reports (default: text, tables, figures)")
     run.add_argument("-j", "--jobs", type=int, default=None,
@@ -130,4 +131,9 @@ def main(argv=None):
     except AnalysisError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1 if args.command == "validate" else 2
+    except KeyboardInterrupt:
+        print("interrupted: the notebooks that finished wrote their outputs; the others kept their "
+              "previous figures and pages (partial notebooks are in reports/failed/); "
+              "reports/run.json and index.html say which is which", file=sys.stderr)
+        return 130
 

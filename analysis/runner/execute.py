@@ -1,18 +1,23 @@
 """Execute the notebooks with papermill, keeping the last good outputs if one fails.
 
-Each notebook runs into a staging folder (``OUT/.staging/<name>/``). Only when it finishes
+One run at a time writes to an output folder (an exclusive lock on ``OUT/.analysis.lock``;
+a second run is refused with a message). Each notebook runs into a staging folder of its run
+(``OUT/.staging/<run>/<name>/``). Only when it finishes
 are its figures moved to ``OUT/figures/<name>/`` (replacing the previous ones as a whole)
 and the executed notebook to ``OUT/reports/<name>.ipynb``, with a header cell and a static
 HTML page ``OUT/reports/<name>.html``. A failed notebook is kept at
 ``OUT/reports/failed/<name>.ipynb`` for debugging, and the previous outputs stay in place.
-After the run, ``OUT/reports/index.html`` lists the reports and ``OUT/reports/run.json``
-records inputs, parameters, versions and output hashes.
+However the run ends (done, failed, interrupted with Ctrl-C), ``OUT/reports/index.html``
+lists the reports and ``OUT/reports/run.json`` records inputs, parameters, versions, what each
+notebook of this run did, and the hashes of the outputs this run made; partial notebooks go
+to ``OUT/reports/failed/``. Worker processes end with the runner.
 """
-import ast
-import json
+import fcntl
 import multiprocessing
 import os
+import secrets
 import shutil
+import signal
 import time
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timezone
@@ -26,6 +31,7 @@ from ..measures.describe import corpus_summary
 from ..rules import rules_for
 from ..text.cache import load_processed
 from ..text.parallel import check_n_jobs
+from .parameters import check_against, check_values, parse_value, plain_value
 from .provenance import input_hashes, output_hashes, package_versions, write_run_manifest
 from .render import add_header, header_markdown, index_html, notebook_summary, render_html
 
@@ -37,20 +43,6 @@ ROOT = None if INSTALLED else _PACKAGE.parent
 NOTEBOOKS = _PACKAGE / "notebooks" if INSTALLED else _PACKAGE.parent / "notebooks"
 RUNNER_PARAMETERS = ("corpus_dir", "out_dir", "rules_dir")
 CELL_TIMEOUT = 3600  # seconds; a cell running longer is stopped and the notebook reported failed
-
-
-def parse_value(text):
-    """A ``-p`` value as Python: JSON or a Python literal if it parses, else the string.
-
-    ``5`` -> 5, ``0.8`` -> 0.8, ``["2025", "2026"]`` -> list, ``true``/``True`` -> True,
-    ``origin`` -> "origin".
-    """
-    for parse in (json.loads, ast.literal_eval):
-        try:
-            return parse(text)
-        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-            continue
-    return text
 
 
 def notebook_paths(notebooks_dir=NOTEBOOKS, only=None):
@@ -110,8 +102,48 @@ def _replace_folder(new, target):
         shutil.rmtree(old)
 
 
+class RunLocked(ParameterError):
+    """Another run is writing to the same output folder."""
+
+
+def _lock(out_dir):
+    """An exclusive lock on ``out_dir`` for this run (released when the file is closed)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    handle = open(out_dir / ".analysis.lock", "a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.seek(0)
+        holder = handle.read().strip() or "another process"
+        handle.close()
+        raise RunLocked(f"--out {out_dir}: another run ({holder}) is writing to this folder; wait "
+                        f"for it to finish, or give another --out") from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"pid {os.getpid()}")
+    handle.flush()
+    return handle
+
+
+def _worker_init():
+    """A notebook worker ends when the runner does (Linux: the kernel sends SIGTERM when the
+    parent dies), and SIGTERM interrupts it like Ctrl-C, so papermill stops its kernel."""
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the runner handles Ctrl-C and stops us
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _interrupt(*_):
+    raise KeyboardInterrupt
+
+
 def run_notebook(notebook, corpus_dir, out_dir, parameters=None, log=print, corpus_line="",
-                 keep_code=False, rules_dir=None):
+                 keep_code=False, rules_dir=None, run_id="run"):
     """Execute one notebook; on success move its outputs into ``out_dir`` and render it.
 
     ``corpus_line`` describes the corpus in the report's header cell; ``keep_code`` keeps
@@ -126,7 +158,7 @@ def run_notebook(notebook, corpus_dir, out_dir, parameters=None, log=print, corp
     """
     notebook, out_dir = Path(notebook), Path(out_dir).resolve()
     name = notebook.stem
-    staging = out_dir / ".staging" / name
+    staging = out_dir / ".staging" / run_id / name
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
@@ -143,12 +175,14 @@ def run_notebook(notebook, corpus_dir, out_dir, parameters=None, log=print, corp
         papermill.execute_notebook(str(notebook), str(executed), parameters=values,
                                    cwd=str(notebook.parent), progress_bar=False,
                                    kernel_name="python3", execution_timeout=CELL_TIMEOUT)
-    except Exception as exc:  # papermill, nbclient (dead kernel, timeout) all end here
+    except BaseException as exc:  # papermill, nbclient (dead kernel, timeout), Ctrl-C
         failed = out_dir / "reports" / "failed" / f"{name}.ipynb"
         failed.parent.mkdir(parents=True, exist_ok=True)
         if executed.exists():
             os.replace(executed, failed)
         shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
         return {"notebook": name, "ok": False, "seconds": time.perf_counter() - started,
                 "report": str(failed), "error": _describe_failure(exc)}
     (out_dir / "figures").mkdir(parents=True, exist_ok=True)
@@ -157,10 +191,13 @@ def run_notebook(notebook, corpus_dir, out_dir, parameters=None, log=print, corp
         _replace_folder(produced, out_dir / "figures" / name)
     report = out_dir / "reports" / f"{name}.ipynb"
     report.parent.mkdir(parents=True, exist_ok=True)
-    final_out = _shown_path(out_dir, notebook.parent)
-    _settle_report(executed, values["out_dir"], final_out)
+    # The report shows paths as seen from its own folder (OUT/reports): no machine's folders.
+    shown = {"out_dir": "..", "corpus_dir": _from_reports(corpus_dir, out_dir)}
+    if values.get("rules_dir"):
+        shown["rules_dir"] = _from_reports(rules_dir, out_dir)
+    _settle_report(executed, values, shown)
     effective = {k: parse_value(v) if isinstance(v, str) else v for k, v in declared.items()}
-    effective.update(values, out_dir=final_out)
+    effective.update(values, **shown)
     add_header(executed, header_markdown(name, corpus_line, effective, package_versions()))
     render_html(executed, staging / f"{name}.html", keep_code)
     os.replace(executed, report)
@@ -177,22 +214,33 @@ _VOLATILE = ("start_time", "end_time", "duration", "input_path", "output_path",
              "environment_variables")
 
 
-def _settle_report(path, staged_out, final_out):
-    """Make the executed notebook describe the final outputs and carry no run times, so the
-    same inputs give the same report (timings are reported by the runner instead)."""
+def _from_reports(path, out_dir):
+    """``path`` as a report shows it: relative to ``OUT/reports`` (where the report lives)
+    when that is short, else the folder's name alone; never this machine's folders."""
+    path = Path(path).resolve()
+    relative = os.path.relpath(path, Path(out_dir).resolve() / "reports")
+    return relative if not relative.startswith(os.path.join("..", "..", "..")) else path.name
+
+
+def _settle_report(path, values, shown):
+    """Make the executed notebook describe the final outputs (paths as ``shown``) and carry
+    no run times, so the same inputs give the same report (timings are reported by the runner
+    instead)."""
     nb = nbformat.read(path, as_version=4)
     meta = nb.metadata.get("papermill", {})
     for key in _VOLATILE:
         meta.pop(key, None)
-    if meta.get("parameters", {}).get("out_dir") == staged_out:
-        meta["parameters"]["out_dir"] = final_out
+    for key, value in shown.items():
+        if key in meta.get("parameters", {}):
+            meta["parameters"][key] = value
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         for key in _VOLATILE:
             cell.metadata.get("papermill", {}).pop(key, None)
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell["id"] = "injected-parameters"  # papermill draws a random one
-            cell.source = cell.source.replace(f'out_dir = "{staged_out}"', f'out_dir = "{final_out}"')
+            for key, value in shown.items():
+                cell.source = cell.source.replace(f'{key} = "{values[key]}"', f'{key} = "{value}"')
     nbformat.write(nb, path)
 
 
@@ -261,30 +309,63 @@ def run_notebooks(corpus_dir, out_dir, only=None, parameters=None, notebooks_dir
     ParameterError
         Unknown notebook or parameter name.
     """
-    # Validates the corpus and leaves the processed corpus in the cache the notebooks read.
+    # Parameters typed and checked once, before anything runs; then the corpus is validated
+    # and left, processed, in the cache the notebooks read.
+    parameters = check_values({k: plain_value(v, f"{k}={v!r}") for k, v in (parameters or {}).items()})
+    notebooks = notebook_paths(notebooks_dir, only)
+    check_parameters(notebooks, parameters)
     rules = rules_for(corpus_dir, rules_dir)
     corpus = load_processed(corpus_dir, rules_dir=rules_dir).corpus
-    notebooks = notebook_paths(notebooks_dir, only)
-    parameters = dict(parameters or {})
-    check_parameters(notebooks, parameters)
+    check_against(parameters, [c for c in corpus.columns if c not in ("raw_text", "text")])
     workers = check_jobs(jobs, len(notebooks))
-    line = corpus_line(corpus, _shown_path(corpus_dir, notebooks_dir))
+    out_dir = Path(out_dir)
+    lock = _lock(out_dir)
+    shutil.rmtree(out_dir / ".staging", ignore_errors=True)  # left by a run that was killed
+    run_id = f"{os.getpid()}-{secrets.token_hex(3)}"
+    line = corpus_line(corpus, _from_reports(corpus_dir, out_dir))
     arguments = [(notebook, corpus_dir, out_dir, parameters, log if workers == 1 or log is print
-                  else _silent, line, keep_code, rules_dir) for notebook in notebooks]
-    if workers == 1:
-        results = [_logged(run_notebook(*args), log) for args in arguments]
-    else:
-        # Processes, not threads: each notebook gets its own kernel client and event loop.
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = [pool.submit(run_notebook, *args) for args in arguments]
-            results = [_logged(future.result(), log) for future in futures]
-    staging_root = Path(out_dir) / ".staging"
-    if staging_root.exists() and not any(staging_root.iterdir()):
-        staging_root.rmdir()
-    _write_index(out_dir, notebooks_dir, results, line, parameters)
-    _write_run_manifest(out_dir, corpus_dir, notebooks, results, parameters, line, rules)
+                  else _silent, line, keep_code, rules_dir, run_id) for notebook in notebooks]
+    results = []
+    try:
+        if workers == 1:
+            for args in arguments:
+                results.append(_logged(run_notebook(*args), log))
+        else:
+            _run_in_workers(arguments, workers, results, log)
+    finally:
+        # whatever happened, the index and run.json describe what is there now
+        shutil.rmtree(out_dir / ".staging" / run_id, ignore_errors=True)
+        staging_root = out_dir / ".staging"
+        if staging_root.exists() and not any(staging_root.iterdir()):
+            staging_root.rmdir()
+        done = {r["notebook"] for r in results}
+        interrupted = [{"notebook": n.stem, "ok": False, "seconds": 0.0, "report": None,
+                        "error": "interrupted before it finished"}
+                       for n in notebooks if n.stem not in done]
+        _write_index(out_dir, notebooks_dir, results + interrupted, line, parameters)
+        _write_run_manifest(out_dir, corpus_dir, notebooks, results + interrupted, parameters,
+                            line, rules)
+        lock.close()
     return results
+
+
+def _run_in_workers(arguments, workers, results, log):
+    """Run the notebooks on worker processes; on any exit, no worker outlives this call."""
+    # Processes, not threads: each notebook gets its own kernel client and event loop.
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init)
+    try:
+        futures = [pool.submit(run_notebook, *args) for args in arguments]
+        for future in futures:
+            results.append(_logged(future.result(), log))
+    except BaseException:
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()  # SIGTERM: the worker stops its kernel and moves its notebook
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.join(timeout=30)
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def _logged(result, log):
@@ -317,7 +398,8 @@ def _write_index(out_dir, notebooks_dir, results, line, parameters):
         if name in ran and ran[name]["ok"]:
             status = "made in this run"
         elif name in ran:
-            status = "FAILED in this run" + ("; the page shows the previous run" if page.exists() else "")
+            what = "INTERRUPTED" if "interrupted" in (ran[name]["error"] or "") else "FAILED"
+            status = f"{what} in this run" + ("; the page shows the previous run" if page.exists() else "")
         else:
             status = "from an earlier run" if page.exists() else "not run"
         entries.append({"name": name, "html": page.name if page.exists() else None,
@@ -336,6 +418,8 @@ def _write_run_manifest(out_dir, corpus_dir, notebooks, results, parameters, lin
         "parameters": parameters,
         "versions": package_versions(),
         "notebooks": {r["notebook"]: {"ok": r["ok"], "error": r["error"]} for r in results},
+        "complete": all(r["ok"] for r in results),
+        # only the outputs this run made; the others (if any) are from earlier runs
         "outputs": output_hashes(out_dir, [r["notebook"] for r in results if r["ok"]]),
     }
     write_run_manifest(Path(out_dir) / "reports" / "run.json", manifest)

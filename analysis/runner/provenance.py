@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..files import atomic_path
 from ..rules import SHIPPED
-from ..text.fingerprint import corpus_hashes, file_hash, package_versions  # noqa: F401 (re-exported)
+from ..text.fingerprint import corpus_hashes, file_hash, package_versions  # noqa: F401
 
 
 def input_hashes(corpus_dir, notebooks, extra_files=(), rules=SHIPPED):

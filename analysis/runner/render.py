@@ -18,18 +18,26 @@ from ..files import atomic_path
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+# What a Markdown renderer would turn into a link by itself: "http://", "www.", "a@b"
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9])(:)(?=//)|(?<=www)(\.)|(@)")
+# Invisible characters that could make a label look like another one or turn text around
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def escape_markdown(text):
     """``text`` as literal characters inside Markdown: HTML escaped, Markdown punctuation
-    backslash-escaped, so a label like ``<b>x</b>`` or ``**x**`` shows as written."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
+    backslash-escaped, links the renderer would make by itself broken ("http&#58;//"),
+    invisible and direction-changing characters removed, so a label like ``<b>x</b>``,
+    ``**x**``, ``[x](javascript:...)`` or ``http://example.com`` shows as written, inert."""
+    text = _INVISIBLE.sub("", str(text))
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    return _AUTOLINK.sub(lambda m: f"&#{ord(m.group(0))};", text)
 
 
 def code_markdown(text):
     """``text`` as inline code that cannot break out: an HTML ``<code>`` element with the text
     escaped (Markdown backticks would end at a backtick in the text)."""
-    return f"<code>{html.escape(str(text))}</code>"
+    return f"<code>{escape_markdown(text)}</code>"
 
 
 def warnings_markdown(messages):
@@ -147,7 +155,7 @@ def index_html(path, entries, corpus_line, parameters, made_at, versions):
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'">
 <title>Reports</title>
 <style>
 body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; }}

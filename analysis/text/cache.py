@@ -7,12 +7,18 @@ version and source files, and the versions of the libraries that shape the resul
 longer matches, so it is rebuilt; nothing is ever read from a stale entry.
 
 Where entries go: the ``cache_dir`` argument, else ``$ANALYSIS_CACHE_DIR``, else
-``$XDG_CACHE_HOME/analysis`` (``~/.cache/analysis``). Entries are pickles: point the cache at
-a folder only you write to. The newest :data:`KEEP` entries are kept.
+``$XDG_CACHE_HOME/analysis`` (``~/.cache/analysis``). The newest :data:`KEEP` entries are kept.
+
+The cache is optional: when its folder cannot be made, read or written, or is not the user's
+own, the corpus is processed without it and a :class:`CacheWarning` says why. Entries are
+pickles, so one is read only from a folder and file the user owns that nobody else may write,
+and only if it holds a processed corpus stored under the same key.
 """
 import hashlib
 import os
 import pickle
+import stat
+import warnings
 from importlib import metadata
 from pathlib import Path
 
@@ -21,9 +27,13 @@ from ..rules import rules_for
 from .corpus import load_corpus_with_warnings
 from ..files import atomic_path
 from .fingerprint import corpus_hashes, file_hash, package_versions
-from .processed import processed_corpus
+from .processed import ProcessedCorpus, processed_corpus
 
 KEEP = 8
+
+
+class CacheWarning(UserWarning):
+    """The cache could not be used; the corpus was processed without it."""
 _SOURCES = Path(__file__).resolve().parent.parent  # the package: every module shapes results
 
 
@@ -74,12 +84,47 @@ def _key_or_none(corpus_dir, rules):
         return None  # load_corpus says what is wrong, with every problem listed
 
 
-def _read(path):
+def _private(path):
+    """Whether ``path`` belongs to this user and nobody else may write to it."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return False
+    return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _read(path, key):
+    """The processed corpus stored at ``path`` under ``key``, or None (then it is rebuilt)."""
+    if not (_private(path.parent) and _private(path)):
+        warnings.warn(f"cache entry {path} is not in a folder only you can write to: not read "
+                      f"(point ANALYSIS_CACHE_DIR at a folder of your own)", CacheWarning, stacklevel=3)
+        return None
     try:
         with open(path, "rb") as handle:
-            return pickle.load(handle)
-    except Exception:  # a truncated or foreign file is rebuilt, never trusted
+            found = pickle.load(handle)
+    except Exception:  # a truncated or damaged file is rebuilt, never trusted
         return None
+    if not isinstance(found, dict) or found.get("key") != key \
+            or not isinstance(found.get("processed"), ProcessedCorpus):
+        return None  # a valid pickle of something else
+    return found["processed"]
+
+
+def _write(folder, entry, key, processed):
+    """Store an entry; any failure is a warning, never the end of the run."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not folder.is_dir() or not _private(folder):
+            raise PermissionError(f"{folder} is not a folder only you can write to")
+        with atomic_path(entry) as temporary:
+            with open(temporary, "wb") as handle:
+                pickle.dump({"key": key, "processed": processed}, handle,
+                            protocol=pickle.HIGHEST_PROTOCOL)
+        _prune(folder)
+    except OSError as exc:
+        warnings.warn(f"cache folder {folder} cannot be written ({exc}); the corpus was processed "
+                      f"without it (set ANALYSIS_CACHE_DIR to a folder you can write to)",
+                      CacheWarning, stacklevel=3)
 
 
 def _prune(folder):
@@ -118,21 +163,29 @@ def load_processed(corpus_dir, cache_dir=None, n_jobs=1, use_cache=True, rules_d
     """
     rules = rules_for(corpus_dir, rules_dir)
     key = _key_or_none(corpus_dir, rules) if use_cache else None
-    folder = cache_folder(cache_dir)
-    entry = folder / f"{key}.pkl" if key else None
-    if entry is not None and entry.is_file():
-        found = _read(entry)
+    try:
+        folder = cache_folder(cache_dir) if key else None
+    except (OSError, RuntimeError) as exc:  # no home folder to put it in
+        warnings.warn(f"no cache folder ({exc}); processing without the cache", CacheWarning,
+                      stacklevel=2)
+        folder = None
+    entry = folder / f"{key}.pkl" if folder is not None else None
+    try:
+        exists = entry is not None and entry.is_file()
+    except OSError:
+        exists = False
+    if exists:
+        found = _read(entry, key)
         if found is not None:
-            os.utime(entry)  # recently used: kept by _prune
+            try:
+                os.utime(entry)  # recently used: kept by _prune
+            except OSError:
+                pass
             return found
     corpus, messages = load_corpus_with_warnings(corpus_dir, n_jobs, rules)
     processed = processed_corpus(corpus, n_jobs, messages, rules)
     # Store only if nothing changed while it was built; otherwise the entry would describe
     # files other than the ones its name stands for.
     if entry is not None and _key_or_none(corpus_dir, rules) == key:
-        folder.mkdir(parents=True, exist_ok=True)
-        with atomic_path(entry) as temporary:
-            with open(temporary, "wb") as handle:
-                pickle.dump(processed, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        _prune(folder)
+        _write(folder, entry, key, processed)
     return processed

@@ -6,7 +6,10 @@ The manifest has one row per document. Required columns: ``doc_id``, ``file``, `
 defaults to the event date), and ``first_line`` / ``last_line`` (1-based, inclusive) to take
 one document out of part of a file. Any other column is kept as a document variable.
 """
+import csv
+import io
 import re
+import unicodedata
 import warnings
 from datetime import date
 from pathlib import Path
@@ -24,6 +27,10 @@ REQUIRED_COLUMNS = ("doc_id", "file", "outlet", "origin", "source_type", "event_
 OPTIONAL_COLUMNS = ("first_line", "last_line", "published", "title", "url", "notes", "event")
 DERIVED_COLUMNS = ("year", "raw_text", "text")
 _DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
+# In labels, characters that are invisible or turn text around make two labels that look the
+# same differ, or show one that reads otherwise: they are removed (with a warning).
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def read_manifest(corpus_dir):
@@ -42,12 +49,28 @@ def read_manifest(corpus_dir):
     if not path.is_file():
         raise CorpusError([f"{path} is missing: create it with one row per document and the "
                            f"columns {', '.join(REQUIRED_COLUMNS)} (see README)"], corpus_dir)
+    if not path.is_file():
+        raise CorpusError([f"{path} is not a regular file"], corpus_dir)
+    raw = path.read_bytes()
     try:
-        manifest = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                               skipinitialspace=True)
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CorpusError([f"{path} is not UTF-8 (byte {exc.start}): save it as UTF-8"],
                           corpus_dir) from exc
+    problems = [f"{MANIFEST} line {text.count(chr(10), 0, i) + 1}: a control character "
+                f"(U+{ord(text[i]):04X}) in a field; remove it" for i in
+                sorted({m.start() for m in _CONTROL.finditer(text)})[:5]]
+    header = next(csv.reader(io.StringIO(text)), [])
+    names = [h.strip() for h in header]
+    doubled = sorted({n for n in names if names.count(n) > 1})
+    if doubled:
+        problems.append(f"{MANIFEST} line 1: column(s) {', '.join(map(repr, doubled))} appear more "
+                        f"than once; keep one of each")
+    if problems:
+        raise CorpusError(problems, corpus_dir)
+    try:
+        manifest = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                               skipinitialspace=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise CorpusError([f"{path} is not a readable CSV file: {exc}"], corpus_dir) from exc
     manifest.columns = [str(c).strip() for c in manifest.columns]
@@ -60,7 +83,23 @@ def read_manifest(corpus_dir):
     for column in OPTIONAL_COLUMNS:
         if column not in manifest.columns:
             manifest[column] = ""
-    return manifest.apply(lambda col: col.str.strip())
+    manifest = manifest.apply(lambda col: col.str.strip())
+    return _normalised_labels(manifest)
+
+
+def _normalised_labels(manifest):
+    """Labels in one form (NFKC), without invisible or direction-changing characters; a
+    :class:`CorpusWarning` names each changed cell."""
+    for column in manifest.columns:
+        values = manifest[column]
+        fixed = values.map(lambda v: _INVISIBLE.sub("", unicodedata.normalize("NFKC", v)))
+        changed = [i for i, (a, b) in enumerate(zip(values, fixed)) if a != b]
+        for i in changed[:10]:
+            warnings.warn(f"{MANIFEST} line {i + 2}, column {column}: {values.iloc[i]!r} had "
+                          f"invisible, direction-changing or compatibility characters; read as "
+                          f"{fixed.iloc[i]!r}", CorpusWarning, stacklevel=3)
+        manifest[column] = fixed
+    return manifest
 
 
 def _parse_date(value):
@@ -108,8 +147,12 @@ def _row_text(corpus_dir, row, where, problems, files):
     if files["root"] not in path.parents:
         problems.append(f"{where}: file {relative!r} is outside the corpus folder")
         return None
-    if not path.is_file():
+    if not path.exists():
         problems.append(f"{where}: file {relative} does not exist in {corpus_dir}")
+        return None
+    if not path.is_file():  # a folder, FIFO or device: reading it could wait forever
+        problems.append(f"{where}: file {relative} is not a regular file (a folder, pipe or "
+                        f"device); name a text file")
         return None
     if path not in files["text"]:
         files["text"][path] = _decode(path, path.read_bytes())
@@ -212,6 +255,9 @@ def load_corpus(path, n_jobs=1, rules=None):
     if problems:
         raise CorpusError(problems, corpus_dir)
 
+    for message in language_warnings(manifest["doc_id"], cleaned, where=MANIFEST):
+        warnings.warn(message, CorpusWarning, stacklevel=2)
+
     described = set(files["path"].values())
     for orphan in sorted(p for p in corpus_dir.rglob("*.txt") if p.resolve() not in described):
         warnings.warn(f"{orphan.relative_to(corpus_dir)} is in {corpus_dir} but no row of "
@@ -228,6 +274,33 @@ def load_corpus(path, n_jobs=1, rules=None):
     corpus["raw_text"] = records
     corpus["text"] = cleaned
     return corpus.reset_index(drop=True)
+
+
+# English function words: a cheap test of whether a text is English at all (every rule of the
+# suite assumes it is).
+_ENGLISH = frozenset("the of and to in a is that for on with as by was at are be this from it "
+                     "an has have will said which not or its their his he she they we our".split())
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def language_warnings(doc_ids, texts, where=MANIFEST, min_words=20):
+    """A message for every text that does not look English: few Latin letters, or few English
+    function words (a Chinese text would become a handful of "tokens"; a Russian one would keep
+    all its stop words; every theme rate would be 0 and look like absence)."""
+    messages = []
+    for doc_id, text in zip(doc_ids, texts):
+        words = _WORD.findall(text)
+        letters = sum(len(w) for w in words)
+        if not letters:
+            continue
+        latin = sum(1 for w in words for c in w if "a" <= c.lower() <= "z") / letters
+        english = sum(1 for w in words if w.lower() in _ENGLISH) / max(1, len(words))
+        if latin < 0.6 or (len(words) >= min_words and english < 0.12):
+            messages.append(f"{doc_id}: the text does not look English ({latin:.0%} of its letters are "
+                            f"Latin, {english:.0%} of its words English function words); the rules count "
+                            f"English words, so its rates will read as absence. Translate it or leave "
+                            f"it out")
+    return messages
 
 
 def cleaning_report(corpus, rules=None):

@@ -3,15 +3,33 @@
 No times or machine paths: the same inputs give the same fingerprint on every machine.
 """
 import hashlib
+import os
 import platform
+import stat
 from importlib import metadata
 from pathlib import Path
 
+from ..errors import CorpusError
 from ..rules import SHIPPED
 from .corpus import read_manifest
 
 PACKAGES = ("analysis", "pandas", "numpy", "scipy", "matplotlib", "scikit-learn", "nltk",
             "papermill", "nbconvert", "nbclient", "ipykernel")
+
+
+def _regular_file(root, name):
+    """``root/name`` if it is a regular file inside ``root``; else CorpusError, without opening
+    it (reading a FIFO or a device would wait forever)."""
+    path = (root / name).resolve()
+    if root not in path.parents:
+        raise CorpusError([f"file {name!r} is outside the corpus folder"], root)
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        raise CorpusError([f"file {name} does not exist"], root) from None
+    if not stat.S_ISREG(mode):
+        raise CorpusError([f"file {name} is not a regular file"], root)
+    return path
 
 
 def file_hash(path):
@@ -53,9 +71,10 @@ def corpus_hashes(corpus_dir, rules=SHIPPED):
         ``corpus/manifest.csv``, ``corpus/<text file>``, ``rules/<name>`` -> SHA-256, sorted.
     """
     corpus_dir = Path(corpus_dir)
-    hashes = {"corpus/manifest.csv": file_hash(corpus_dir / "manifest.csv")}
     manifest = read_manifest(corpus_dir)
+    hashes = {"corpus/manifest.csv": file_hash(corpus_dir / "manifest.csv")}
+    root = corpus_dir.resolve()
     for name in sorted(set(manifest["file"])):
-        hashes[f"corpus/{name}"] = file_hash(corpus_dir / name)
+        hashes[f"corpus/{name}"] = file_hash(_regular_file(root, name))
     hashes.update(rule_hashes(rules))
     return dict(sorted(hashes.items()))
