@@ -285,3 +285,36 @@ def test_non_english_documents_are_reported(make_corpus):
     done = subprocess.run([sys.executable, "-m", "analysis", "validate", "--corpus", str(make_corpus(docs, "c2"))],
                           capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0 and done.stderr.count("does not look English") == 2
+
+
+# 6. scale ----------------------------------------------------------------------------------------------------------
+
+def test_large_groups_get_a_normal_interval_that_agrees_with_the_bootstrap(monkeypatch):
+    import numpy as np
+    from analysis.measures import rates
+
+    rng = np.random.default_rng(0)
+    n = 6000
+    table = pd.DataFrame({"doc_id": [f"d{i % 300}" for i in range(n)], "tokens": rng.integers(5, 40, n),
+                          "a": rng.poisson(0.3, n)})
+    corpus = pd.DataFrame({"doc_id": [f"d{i}" for i in range(300)], "g": "x"})
+    boot = rates.bootstrap_rates(table, {"a": "A"}, corpus, "g", 1000, 0, 0.95).iloc[0]
+    monkeypatch.setattr(rates, "MAX_BOOTSTRAP", 100)
+    normal = rates.bootstrap_rates(table, {"a": "A"}, corpus, "g", 1000, 0, 0.95).iloc[0]
+    assert (boot["interval"], normal["interval"]) == ("bootstrap", "normal")
+    assert normal["rate_per_1k"] == boot["rate_per_1k"]
+    assert abs(normal["low"] - boot["low"]) < 0.05 * boot["rate_per_1k"]
+    assert abs(normal["high"] - boot["high"]) < 0.05 * boot["rate_per_1k"]
+
+
+def test_alignment_of_a_crowded_event_lists_each_sentence_once(make_corpus):
+    from analysis.measures import events
+
+    text = "Trade between the two countries grew by a third this year. Energy deals were signed in the capital."
+    docs = [document(f"d{i}", text, event="summit", outlet=f"O{i}") for i in range(15)]
+    processed = analysis.load_processed(make_corpus(docs), use_cache=False)
+    shared = events.shared_events(processed.corpus)
+    alignment = events.sentence_alignment(processed, shared, max_tellers=12)
+    assert len(alignment) == len(processed.sentences)  # not 15 x 14 rows per sentence
+    assert (alignment["other_doc_id"] != alignment["doc_id"]).all()
+    assert (alignment["similarity"] > 0.99).all()

@@ -72,10 +72,35 @@ def test_prevalence_sums_to_one_per_group_and_stability_is_reported(units):
 def test_same_event_documents_are_closer_in_the_seed_corpus(seed_corpus):
     sim = similarity.document_similarity(seed_corpus, max_df=0.9)
     assert np.allclose(np.diag(sim), 1.0) and np.allclose(sim, sim.T)
-    pairs = similarity.similarity_pairs(sim, seed_corpus, "event")
+    pairs = similarity.nearest_pairs(seed_corpus, "event", max_df=0.9)
     assert len(pairs) == 15
-    summary = similarity.similarity_summary(pairs)
+    summary = similarity.similarity_summary(seed_corpus, "event", max_df=0.9)
     assert summary["same_pairs"] == 4 and summary["same_mean"] > summary["other_mean"]
+    # the sums-of-vectors means are the means of the pairs
+    same = pairs[pairs["same"]]["similarity"].mean()
+    assert summary["same_mean"] == pytest.approx(same) and summary["other_pairs"] == 11
+
+
+def test_similarity_without_the_square_agrees_with_it(make_corpus):
+    from conftest import synthetic_documents
+    docs = synthetic_documents(60, years=[2001, 2002], groups=["North", "South", "East"], seed=11)
+    processed = analysis.load_processed(make_corpus(docs), use_cache=False)
+    square = similarity.document_similarity(processed).to_numpy().copy()
+    groups = processed.corpus["origin"].to_numpy()
+    means = similarity.group_similarity(processed, "origin")
+    for a in ("North", "South"):
+        for b in ("North", "East"):
+            block = square[np.ix_(groups == a, groups == b)]
+            expected = (block.sum() - (np.trace(block) if a == b else 0)) / (
+                block.size - (len(block) if a == b else 0))
+            assert means.at[a, b] == pytest.approx(expected)
+    near = similarity.nearest_pairs(processed, "event", k=3, all_up_to=10)
+    np.fill_diagonal(square, -1)
+    best = square.argmax(axis=1)
+    ids = list(processed.corpus["doc_id"])
+    listed = set(zip(near["doc_a"], near["doc_b"])) | set(zip(near["doc_b"], near["doc_a"]))
+    assert all((ids[i], ids[j]) in listed for i, j in enumerate(best))
+    assert len(near) <= 3 * len(ids)
 
 
 def test_select_years(seed_corpus):
