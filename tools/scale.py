@@ -26,7 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def generated_corpus(folder, documents, short=False, seed=0):
     seeds = load_corpus(ROOT / "seeds")
-    pool = [s for raw in seeds["raw_text"] for line in raw.splitlines() for s in sentences(line)]
+    # sentences of the seeds that are prose (a dateline alone would be page furniture, and a
+    # one-sentence document of it would be empty after cleaning)
+    pool = [s for raw in seeds["raw_text"] for line in raw.splitlines() for s in sentences(line)
+            if len(s.split()) >= 8 and s.rstrip()[-1:] in ".!?\"'”"]
     outlets = sorted(seeds["outlet"].unique())
     rng = random.Random(seed)
     folder = Path(folder)

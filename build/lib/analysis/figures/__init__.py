@@ -1,0 +1,1 @@
+"""Figures: the shared style, charts that only draw the tables they are given, saving."""

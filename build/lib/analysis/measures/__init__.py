@@ -1,0 +1,1 @@
+"""Measures computed from the processed corpus; each returns a table (DataFrame)."""

@@ -1,0 +1,1 @@
+"""Running the notebooks: command line, execution, rendering, provenance."""

@@ -1,0 +1,181 @@
+"""Render executed notebooks for sharing: a header cell, static HTML pages and an index.
+
+Corpus text is untrusted. Everything the suite writes into Markdown or HTML itself is
+escaped (:func:`escape_markdown`, ``html.escape``; pandas escapes table cells), and the page
+template carries no script and a Content-Security-Policy that forbids scripts and remote
+loads, so a document containing ``<script>`` shows as text and could not run if it slipped
+through. (nbconvert's own ``sanitize_html`` is not used: with the pinned bleach it escapes
+ordinary paragraphs too.)
+"""
+import html
+import re
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+
+from ..files import atomic_path
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+# What a Markdown renderer would turn into a link by itself: "http://", "www.", "a@b"
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9])(:)(?=//)|(?<=www)(\.)|(@)")
+# Invisible characters that could make a label look like another one or turn text around
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def escape_markdown(text):
+    """``text`` as literal characters inside Markdown: HTML escaped, Markdown punctuation
+    backslash-escaped, links the renderer would make by itself broken ("http&#58;//"),
+    invisible and direction-changing characters removed, so a label like ``<b>x</b>``,
+    ``**x**``, ``[x](javascript:...)`` or ``http://example.com`` shows as written, inert."""
+    text = _INVISIBLE.sub("", str(text))
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    return _AUTOLINK.sub(lambda m: f"&#{ord(m.group(0))};", text)
+
+
+def code_markdown(text):
+    """``text`` as inline code that cannot break out: an HTML ``<code>`` element with the text
+    escaped (Markdown backticks would end at a backtick in the text)."""
+    return f"<code>{escape_markdown(text)}</code>"
+
+
+def warnings_markdown(messages):
+    """One bold "Warning:" line per message, escaped."""
+    return "  \n".join(f"**Warning:** {escape_markdown(m)}" for m in messages)
+
+
+def summary_markdown(corpus, group_by):
+    """The corpus in one paragraph: documents, events, dates, years, outlets and the groups
+    of ``group_by`` (every label escaped)."""
+    from ..measures.describe import corpus_summary
+
+    summary = corpus_summary(corpus)
+    groups = ", ".join(sorted(corpus[group_by].astype(str).unique()))
+    return (f"**{summary['documents']} documents** about **{summary['events']} events**, "
+            f"{summary['first_event']} to {summary['last_event']} "
+            f"(years: {', '.join(map(str, summary['years']))}); "
+            f"{len(summary['outlets'])} outlets; {escape_markdown(group_by)}: {escape_markdown(groups)}. "
+            "With a corpus this size, every figure below describes these documents; none supports "
+            "a general claim.")
+
+
+def group_sizes_markdown(corpus, group_by):
+    """"N documents in K group(s) of <group_by>: a (n), b (n)." with every label escaped."""
+    sizes = corpus[group_by].astype(str).value_counts().sort_index()
+    return (f"**{len(corpus)} documents** in {len(sizes)} group(s) of {code_markdown(group_by)}: "
+            + escape_markdown(", ".join(f"{g} ({n})" for g, n in sizes.items())) + ".")
+
+
+def header_markdown(notebook_name, corpus_line, parameters, versions):
+    """The header cell of a rendered notebook: corpus, parameters, versions.
+
+    Parameters
+    ----------
+    corpus_line : str
+        One line describing the corpus (escaped here).
+    parameters : dict
+        Effective parameter values of the run.
+    versions : dict
+        Package -> version.
+    """
+    shown = " · ".join(escape_markdown(f"{k} = {v!r}") for k, v in parameters.items())
+    made_with = ", ".join(escape_markdown(f"{k} {v}") for k, v in versions.items())
+    return (f"*Report {escape_markdown(notebook_name)}.* **Corpus:** {escape_markdown(corpus_line)}  \n"
+            f"**Parameters:** {shown}  \n**Made with:** {made_with}")
+
+
+def add_header(report_path, text):
+    """Put ``text`` as the first cell of the executed notebook (replacing an earlier header)."""
+    nb = nbformat.read(report_path, as_version=4)
+    nb.cells = [c for c in nb.cells if c.get("id") != "report-header"]
+    cell = nbformat.v4.new_markdown_cell(text)
+    cell["id"] = "report-header"
+    nb.cells.insert(0, cell)
+    with atomic_path(report_path) as temporary:
+        nbformat.write(nb, temporary)
+
+
+def render_html(report_path, html_path, keep_code=False):
+    """Write the executed notebook as one self-contained HTML page (images embedded).
+
+    Parameters
+    ----------
+    keep_code : bool, default False
+        Show code cells; by default only text, tables and figures are shown.
+    """
+    exporter = HTMLExporter(extra_template_basedirs=[str(TEMPLATES)], template_name="report",
+                            embed_images=True, exclude_input=not keep_code,
+                            exclude_input_prompt=True, exclude_output_prompt=True,
+                            exclude_anchor_links=True)
+    body, _ = exporter.from_filename(str(report_path))
+    with atomic_path(html_path) as temporary:
+        Path(temporary).write_text(body, encoding="utf-8")
+
+
+def notebook_summary(report_path):
+    """Title and first sentence of a notebook's first Markdown cell (after the header)."""
+    nb = nbformat.read(report_path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell.get("id") != "report-header":
+            lines = [l.strip() for l in cell.source.splitlines() if l.strip()]
+            title = lines[0].lstrip("# ") if lines else ""
+            text = " ".join(l for l in lines[1:] if not l.startswith("#"))
+            first = re.split(r"(?<=\.)\s", text.replace("`", ""), maxsplit=1)[0] if text else ""
+            return title, first
+    return "", ""
+
+
+def _index_row(entry):
+    e = html.escape
+    name = e(entry["name"])
+    if entry["html"]:
+        name = f'<a href="{e(entry["html"])}">{name}</a>'
+    return (f"<tr><td>{name}</td><td><strong>{e(entry['title'])}</strong> {e(entry['summary'])}</td>"
+            f"<td>{e(entry['status'])}</td></tr>")
+
+
+def index_html(path, entries, corpus_line, parameters, made_at, versions):
+    """Write ``reports/index.html``: one line per notebook, the corpus, when and how it was made.
+
+    Parameters
+    ----------
+    entries : list of dict
+        ``name``, ``html`` (file name or None), ``title``, ``summary``, ``status``.
+    parameters : dict
+        Parameters given on the command line (``-p``), shown as given.
+    made_at : str
+        When the run was made (shown, not used).
+    """
+    e = html.escape
+    rows = "\n".join(_index_row(x) for x in entries)
+    given = ", ".join(f"<code>{e(k)} = {e(repr(v))}</code>" for k, v in parameters.items()) or "defaults"
+    made_with = ", ".join(f"{e(k)} {e(v)}" for k, v in versions.items())
+    page = f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'">
+<title>Reports</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; }}
+table {{ border-collapse: collapse; width: 100%; }}
+td, th {{ text-align: left; vertical-align: top; padding: .4rem .6rem; border-bottom: 1px solid #ddd; }}
+.meta {{ color: #555; font-size: .9rem; }}
+</style>
+</head>
+<body>
+<h1>Reports</h1>
+<p><strong>Corpus:</strong> {e(corpus_line)}</p>
+<table>
+<tr><th>notebook</th><th>what it shows</th><th>status</th></tr>
+{rows}
+</table>
+<p class="meta">Made {e(made_at)} with parameters: {given}. {made_with}.
+Inputs, parameters and output hashes: <a href="run.json">run.json</a>.
+Figures with the table behind each: <code>figures/</code>.</p>
+</body>
+</html>
+"""
+    with atomic_path(path) as temporary:
+        Path(temporary).write_text(page, encoding="utf-8")

@@ -1,0 +1,1 @@
+"""The corpus and its processing: load, clean, normalise, sentences, tokens, matrix, cache."""

@@ -1,0 +1,206 @@
+"""Clean a document's text: one way of writing quotes, dashes and spaces; no page chrome.
+
+Each step is a small function over a string that returns the new string and what it changed,
+so the corpus overview can show per document what was removed (nothing disappears silently).
+The rules are the data files ``unicode_map.tsv`` and ``removal_rules.tsv``.
+
+Cleaning keeps the words as written: British spellings and aliases are normalised later, when
+tokens are made (see :mod:`analysis.normalize`), so sentences can be quoted as the source
+wrote them.
+"""
+import re
+import unicodedata
+from collections import Counter
+from functools import lru_cache
+
+from ..errors import RuleError
+from ..rules import SHIPPED
+from .boilerplate import furniture
+from .parallel import chunk_results
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# The line boundaries of str.splitlines, "\r\n" first so it counts as one.
+_LINE_BREAK = re.compile("\r\n?|[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_SPACES = re.compile(r" [ \t]+|\t[ \t]*")  # a single space is left alone: it is most of them
+_LINE_EDGE = re.compile(r"[^\S\n]*\n[^\S\n]*")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+@lru_cache(maxsize=None)
+def _unicode_table(rules=SHIPPED):
+    table, names = {}, {}
+    for row in rules.table("unicode_map.tsv"):
+        try:
+            char = chr(int(row["codepoint"], 16))
+        except ValueError:
+            raise RuleError(f"{row['_where']}: codepoint {row['codepoint']!r} is not a "
+                            f"hexadecimal code point (e.g. 201C)") from None
+        table[char] = row["replacement"].replace("\\s", " ")
+        names[char] = row["name"]
+    mapped = re.compile("[" + "".join(map(re.escape, sorted(table))) + "]")
+    return table, names, mapped
+
+
+def _compiled(row):
+    try:
+        return re.compile(row["pattern"], re.MULTILINE)
+    except re.error as exc:
+        raise RuleError(f"{row['_where']}: pattern of rule {row['rule']!r} is not a valid "
+                        f"regular expression ({exc})") from None
+
+
+@lru_cache(maxsize=None)
+def _removal_rules(rules=SHIPPED):
+    return tuple((row["rule"], row["step"], _compiled(row))
+                 for row in rules.table("removal_rules.tsv"))
+
+
+def normalize_unicode(text, rules=SHIPPED):
+    """Map typographic quotes, dashes and odd spaces to plain ones, then NFKC.
+
+    Returns
+    -------
+    text : str
+    changes : collections.Counter
+        Character name -> number of replacements.
+    """
+    table, names, mapped = _unicode_table(rules)
+    changes = Counter()
+
+    def replace(match):
+        changes[names[match.group()]] += 1
+        return table[match.group()]
+
+    # Only the few mapped characters call back into Python; str.translate visits every one.
+    text = mapped.sub(replace, text)
+    if not unicodedata.is_normalized("NFKC", text):
+        changes["NFKC compatibility form"] += sum(
+            1 for c in _NON_ASCII.findall(text) if unicodedata.normalize("NFKC", c) != c)
+        text = unicodedata.normalize("NFKC", text)
+    return text, changes
+
+
+def remove_boilerplate(text, rules=SHIPPED):
+    """Remove page chrome, scrape headers, collector labels, attributions, truncation marks.
+
+    Returns
+    -------
+    text : str
+    removed : list of (rule, step, matched_text)
+    """
+    removed = []
+    for rule, step, pattern in _removal_rules(rules):
+        def _drop(match, rule=rule, step=step):
+            removed.append((rule, step, match.group(0)))
+            return ""
+
+        text = pattern.sub(_drop, text)
+    return text, removed
+
+
+def tidy_whitespace(text):
+    """Strip each line, collapse runs of spaces and of blank lines, strip the ends.
+
+    Lines end where :meth:`str.splitlines` ends them; whole-text patterns instead of a loop
+    over lines, because this runs on every document.
+    """
+    text = _LINE_BREAK.sub("\n", text)
+    text = _LINE_EDGE.sub("\n", _SPACES.sub(" ", text))
+    return _BLANK_LINES.sub("\n\n", text.strip())
+
+
+def remove_furniture(text, rules=SHIPPED, repeated=frozenset(), title=""):
+    """Remove the lines :func:`analysis.text.boilerplate.furniture` finds (menus, ads,
+    captions, related links, bylines, timestamps, footers).
+
+    Returns
+    -------
+    text : str
+    removed : list of (rule, step, line)
+    """
+    lines = text.split("\n")
+    found = furniture(lines, rules, repeated, title)
+    if not found:
+        return text, []
+    removed = [(rule, "page_chrome", lines[i].strip()) for i, rule in sorted(found.items())]
+    return "\n".join(line for i, line in enumerate(lines) if i not in found), removed
+
+
+def clean_with_removals(text, rules=SHIPPED, repeated=frozenset(), title=""):
+    """:func:`clean`, also returning every piece of text removed, in order.
+
+    Returns
+    -------
+    text : str
+    changes : list of dict
+        As :func:`clean`.
+    removed : list of dict
+        ``step``, ``rule``, ``text``: one per removal (a whole line for furniture).
+    """
+    _, names, _ = _unicode_table(rules)
+    examples = {name: f"U+{ord(c):04X} {c}".strip() for c, name in names.items()}
+    text, replaced = normalize_unicode(text, rules)
+    # One kind of line end before any rule sees the text: "^" and "$" of the removal rules
+    # know only "\n", so a CR or U+2028 line end must not hide a line boundary from them.
+    text = _LINE_BREAK.sub("\n", text)
+    text, removed = remove_boilerplate(text, rules)
+    text, lines_removed = remove_furniture(text, rules, repeated, title)
+    removed += lines_removed
+    changes = [
+        {"step": "unicode", "rule": name, "count": n, "example": examples.get(name, "")}
+        for name, n in sorted(replaced.items())
+    ]
+    by_rule = {}
+    for rule, step, matched in removed:
+        entry = by_rule.setdefault(rule, {"step": step, "rule": rule, "count": 0,
+                                          "example": matched.strip()})
+        entry["count"] += 1
+    changes += list(by_rule.values())
+    return (tidy_whitespace(text), changes,
+            [{"step": step, "rule": rule, "text": matched.strip()} for rule, step, matched in removed])
+
+
+def clean(text, rules=SHIPPED, repeated=frozenset(), title=""):
+    """The cleaned text and a list of what cleaning changed.
+
+    Steps: the unicode map (quotes, dashes, spaces written one way, then NFKC); one kind of
+    line end; the removal rules (``removal_rules.tsv``: scrape headers, labels, attributions,
+    truncation marks, site-specific chrome); page furniture line by line
+    (``boilerplate.toml``, see :mod:`analysis.text.boilerplate`); tidy whitespace.
+
+    Parameters
+    ----------
+    text : str
+    rules : analysis.rules.RuleSet
+        Whose rule files apply (default: the shipped ones).
+    repeated : set of str
+        Lines the document's outlet repeats across its documents (furniture).
+    title : str
+        The document's title: a line reading the same is kept as its title.
+
+    Returns
+    -------
+    text : str
+    changes : list of dict
+        One dict per (step, rule) with keys ``step``, ``rule``, ``count`` and ``example``
+        (the first text removed or the character replaced).
+    """
+    return clean_with_removals(text, rules, repeated, title)[:2]
+
+
+def clean_text(text, rules=SHIPPED, repeated=frozenset(), title=""):
+    """The cleaned text alone (see :func:`clean`)."""
+    return clean(text, rules, repeated, title)[0]
+
+
+def _clean_chunk(items, rules=SHIPPED):
+    return [clean_text(text, rules, repeated, title) for text, repeated, title in items]
+
+
+def clean_texts(texts, n_jobs=1, rules=SHIPPED, repeated=None, titles=None):
+    """:func:`clean_text` of every text, in order, on ``n_jobs`` processes; ``repeated``:
+    one set of outlet-repeated lines per text; ``titles``: one title per text (default: none)."""
+    repeated = [frozenset()] * len(texts) if repeated is None else repeated
+    titles = [""] * len(texts) if titles is None else titles
+    items = list(zip(texts, repeated, titles))
+    return [text for chunk in chunk_results(_clean_chunk, items, n_jobs, rules) for text in chunk]

@@ -1,0 +1,425 @@
+"""Load a corpus folder (``manifest.csv`` plus text files) into one DataFrame, validated.
+
+The manifest has one row per document. Required columns: ``doc_id``, ``file``, ``outlet``,
+``origin``, ``source_type``, ``event_date`` (ISO date). Optional: ``published`` (ISO date),
+``title``, ``url``, ``notes``, ``event`` (a label that groups documents about one event;
+defaults to the event date), and ``first_line`` / ``last_line`` (1-based, inclusive) to take
+one document out of part of a file. Any other column is kept as a document variable.
+"""
+import csv
+import io
+import re
+import unicodedata
+import warnings
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import CorpusError, CorpusWarning, ParameterError
+from ..rules import rules_for
+from .boilerplate import repeated_lines
+from .cleaning import clean_texts, clean_with_removals, normalize_unicode
+from .normalize import normalization_changes
+
+MANIFEST = "manifest.csv"
+REQUIRED_COLUMNS = ("doc_id", "file", "outlet", "origin", "source_type", "event_date")
+OPTIONAL_COLUMNS = ("first_line", "last_line", "published", "title", "url", "notes", "event")
+DERIVED_COLUMNS = ("year", "raw_text", "text")
+_DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
+# In labels, characters that are invisible or turn text around make two labels that look the
+# same differ, or show one that reads otherwise: they are removed (with a warning).
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def read_manifest(corpus_dir):
+    """The manifest as a DataFrame of strings (empty cells are ``""``).
+
+    Raises
+    ------
+    CorpusError
+        The folder or manifest is missing, unreadable, not CSV, or lacks required columns.
+    """
+    corpus_dir = Path(corpus_dir)
+    if not corpus_dir.is_dir():
+        raise CorpusError([f"corpus folder {corpus_dir} does not exist (pass the folder that "
+                           f"holds {MANIFEST} and the text files)"])
+    path = corpus_dir / MANIFEST
+    if not path.is_file():
+        raise CorpusError([f"{path} is missing: create it with one row per document and the "
+                           f"columns {', '.join(REQUIRED_COLUMNS)} (see README)"], corpus_dir)
+    if not path.is_file():
+        raise CorpusError([f"{path} is not a regular file"], corpus_dir)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CorpusError([f"{path} is not UTF-8 (byte {exc.start}): save it as UTF-8"],
+                          corpus_dir) from exc
+    problems = [f"{MANIFEST} line {text.count(chr(10), 0, i) + 1}: a control character "
+                f"(U+{ord(text[i]):04X}) in a field; remove it" for i in
+                sorted({m.start() for m in _CONTROL.finditer(text)})[:5]]
+    header = next(csv.reader(io.StringIO(text)), [])
+    names = [h.strip() for h in header]
+    doubled = sorted({n for n in names if names.count(n) > 1})
+    if doubled:
+        problems.append(f"{MANIFEST} line 1: column(s) {', '.join(map(repr, doubled))} appear more "
+                        f"than once; keep one of each")
+    if problems:
+        raise CorpusError(problems, corpus_dir)
+    try:
+        manifest = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                               skipinitialspace=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise CorpusError([f"{path} is not a readable CSV file: {exc}"], corpus_dir) from exc
+    manifest.columns = [str(c).strip() for c in manifest.columns]
+    missing = [c for c in REQUIRED_COLUMNS if c not in manifest.columns]
+    if missing:
+        raise CorpusError([f"{path}: required column(s) missing: {', '.join(missing)} "
+                           f"(found: {', '.join(manifest.columns) or 'none'})"], corpus_dir)
+    if manifest.empty:
+        raise CorpusError([f"{path} has no rows: add one row per document"], corpus_dir)
+    for column in OPTIONAL_COLUMNS:
+        if column not in manifest.columns:
+            manifest[column] = ""
+    manifest = manifest.apply(lambda col: col.str.strip())
+    return _normalised_labels(manifest)
+
+
+def _normalised_labels(manifest):
+    """Labels in one form (NFKC), without invisible or direction-changing characters; a
+    :class:`CorpusWarning` names each changed cell."""
+    for column in manifest.columns:
+        values = manifest[column]
+        fixed = values.map(lambda v: _INVISIBLE.sub("", unicodedata.normalize("NFKC", v)))
+        changed = [i for i, (a, b) in enumerate(zip(values, fixed)) if a != b]
+        for i in changed[:10]:
+            warnings.warn(f"{MANIFEST} line {i + 2}, column {column}: {values.iloc[i]!r} had "
+                          f"invisible, direction-changing or compatibility characters; read as "
+                          f"{fixed.iloc[i]!r}", CorpusWarning, stacklevel=3)
+        manifest[column] = fixed
+    return manifest
+
+
+def _parse_date(value):
+    return date.fromisoformat(value)
+
+
+def _decode(path, raw):
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, (f"{path.name} is not valid UTF-8 (byte {exc.start}, line {line}: "
+                      f"{raw[max(0, exc.start - 20):exc.start + 1]!r}); re-save it as UTF-8")
+
+
+def _line_range(row, where, problems):
+    bounds = []
+    for column in ("first_line", "last_line"):
+        value = row[column]
+        if value == "":
+            bounds.append(None)
+            continue
+        try:
+            number = int(float(value)) if float(value).is_integer() else None
+        except ValueError:
+            number = None
+        if number is None or number < 1:
+            problems.append(f"{where}: {column} {value!r} is not a line number (1, 2, ...)")
+            return None
+        bounds.append(number)
+    first, last = bounds
+    if first and last and last < first:
+        problems.append(f"{where}: last_line {last} is before first_line {first}")
+        return None
+    return first, last
+
+
+def _row_text(corpus_dir, row, where, problems, files):
+    """The row's text; ``files`` remembers each file's resolved path, decoded text and lines,
+    so a file is read and split once however many rows name it."""
+    relative = row["file"]
+    if relative not in files["path"]:
+        files["path"][relative] = (corpus_dir / relative).resolve()
+    path = files["path"][relative]
+    if files["root"] not in path.parents:
+        problems.append(f"{where}: file {relative!r} is outside the corpus folder")
+        return None
+    if not path.exists():
+        problems.append(f"{where}: file {relative} does not exist in {corpus_dir}")
+        return None
+    if not path.is_file():  # a folder, FIFO or device: reading it could wait forever
+        problems.append(f"{where}: file {relative} is not a regular file (a folder, pipe or "
+                        f"device); name a text file")
+        return None
+    if path not in files["text"]:
+        files["text"][path] = _decode(path, path.read_bytes())
+    text, error = files["text"][path]
+    if error:
+        if not error.startswith("reported"):
+            problems.append(f"{where}: {error}")
+            files["text"][path] = (None, "reported")
+        return None
+    span = _line_range(row, where, problems)
+    if span is None:
+        return None
+    first, last = span
+    if first is None and last is None:
+        return text
+    if path not in files["lines"]:
+        files["lines"][path] = text.splitlines(keepends=True)
+    lines = files["lines"][path]
+    if first and first > len(lines):
+        problems.append(f"{where}: first_line {first} is past the end of {relative} "
+                        f"({len(lines)} lines)")
+        return None
+    return "".join(lines[(first or 1) - 1: last])
+
+
+def load_corpus(path, n_jobs=1, rules=None):
+    """Read, validate and clean a corpus folder.
+
+    Parameters
+    ----------
+    path : str or Path
+        Folder holding ``manifest.csv`` and the text files it names.
+    n_jobs : int, default 1
+        Processes for cleaning (joblib's meaning: -1 = every core).
+    rules : analysis.rules.RuleSet, optional
+        The rule files to clean with; default: the corpus's own ``rules/`` folder over the
+        shipped rules (see :func:`analysis.rules.rules_for`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per document, in manifest order: the manifest columns (``event_date`` and
+        ``published`` as datetimes), ``event`` (the manifest's, or the event date as
+        YYYY-MM-DD), ``year`` (int, of the event date), ``raw_text`` (as in the file or line
+        range) and ``text`` (cleaned, see :func:`analysis.cleaning.clean`).
+
+    Raises
+    ------
+    CorpusError
+        With every problem found (missing or non-UTF-8 file, empty document after cleaning,
+        duplicate ``doc_id``, bad date or line range, empty required field), each naming the
+        manifest row and file.
+
+    Warns
+    -----
+    CorpusWarning
+        For a ``.txt`` file in the folder that no manifest row names.
+    """
+    corpus_dir = Path(path)
+    manifest = read_manifest(corpus_dir)
+    rules = rules_for(corpus_dir) if rules is None else rules
+    problems, records, places = [], [], []
+    files = {"root": corpus_dir.resolve(), "path": {}, "text": {}, "lines": {}}
+    seen_ids = {}
+    for index, row in enumerate(manifest.to_dict("records")):
+        line = index + 2  # header is line 1
+        doc_id = row["doc_id"]
+        where = f"{MANIFEST} line {line}" + (f" (doc_id {doc_id})" if doc_id else "")
+        empty = [c for c in REQUIRED_COLUMNS if row[c] == ""]
+        if empty:
+            problems.append(f"{where}: required value(s) empty: {', '.join(empty)}")
+        if doc_id:
+            if doc_id in seen_ids:
+                problems.append(f"{where}: duplicate doc_id {doc_id!r} (first on line "
+                                f"{seen_ids[doc_id]}); every document needs its own id")
+            else:
+                seen_ids[doc_id] = line
+            if not _DOC_ID.match(doc_id):
+                problems.append(f"{where}: doc_id {doc_id!r} may use only letters, digits "
+                                f"and _ . : - (and must start with a letter or digit)")
+        dates = {}
+        for column in ("event_date", "published"):
+            if row[column]:
+                try:
+                    dates[column] = _parse_date(row[column])
+                except ValueError:
+                    problems.append(f"{where}: {column} {row[column]!r} is not an ISO date "
+                                    f"(write YYYY-MM-DD)")
+        raw = _row_text(corpus_dir, row, where, problems, files) if row["file"] else None
+        records.append(raw)
+        places.append(f"{where}: document is empty after cleaning ({row['file']}"
+                      + (f", lines {row['first_line'] or 1}-{row['last_line'] or 'end'}"
+                         if row["first_line"] or row["last_line"] else "") + ")")
+    raws = ["" if raw is None else raw for raw in records]
+    repeated = outlet_furniture(raws, list(manifest["outlet"]), rules)
+    titles = [normalize_unicode(t, rules)[0] for t in manifest["title"]]
+    cleaned = clean_texts(raws, n_jobs, rules, repeated, titles)
+    problems += [place for raw, text, place in zip(records, cleaned, places)
+                 if raw is not None and not text]
+    if problems:
+        raise CorpusError(problems, corpus_dir)
+
+    for message in language_warnings(manifest["doc_id"], cleaned, where=MANIFEST):
+        warnings.warn(message, CorpusWarning, stacklevel=2)
+
+    described = set(files["path"].values())
+    for orphan in sorted(p for p in corpus_dir.rglob("*.txt") if p.resolve() not in described):
+        warnings.warn(f"{orphan.relative_to(corpus_dir)} is in {corpus_dir} but no row of "
+                      f"{MANIFEST} describes it; it is not part of the corpus",
+                      CorpusWarning, stacklevel=2)
+
+    corpus = manifest.copy()
+    corpus["event_date"] = pd.to_datetime(corpus["event_date"], format="%Y-%m-%d")
+    corpus["published"] = pd.to_datetime(corpus["published"].replace("", None),
+                                          format="%Y-%m-%d")
+    corpus["event"] = corpus["event"].where(corpus["event"] != "",
+                                            corpus["event_date"].dt.strftime("%Y-%m-%d"))
+    corpus["year"] = corpus["event_date"].dt.year.astype(int)
+    corpus["raw_text"] = records
+    corpus["text"] = cleaned
+    return corpus.reset_index(drop=True)
+
+
+# English function words: a cheap test of whether a text is English at all (every rule of the
+# suite assumes it is).
+_ENGLISH = frozenset("the of and to in a is that for on with as by was at are be this from it "
+                     "an has have will said which not or its their his he she they we our".split())
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def language_warnings(doc_ids, texts, where=MANIFEST, min_words=20):
+    """A message for every text that does not look English: few Latin letters, or few English
+    function words (a Chinese text would become a handful of "tokens"; a Russian one would keep
+    all its stop words; every theme rate would be 0 and look like absence)."""
+    messages = []
+    for doc_id, text in zip(doc_ids, texts):
+        words = _WORD.findall(text)
+        letters = sum(len(w) for w in words)
+        if not letters:
+            continue
+        latin = sum(1 for w in words for c in w if "a" <= c.lower() <= "z") / letters
+        english = sum(1 for w in words if w.lower() in _ENGLISH) / max(1, len(words))
+        if latin < 0.6 or (len(words) >= min_words and english < 0.12):
+            messages.append(f"{doc_id}: the text does not look English ({latin:.0%} of its letters are "
+                            f"Latin, {english:.0%} of its words English function words); the rules count "
+                            f"English words, so its rates will read as absence. Translate it or leave "
+                            f"it out")
+    return messages
+
+
+def cleaning_report(corpus, rules=None):
+    """What cleaning and normalisation changed, per document.
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame or analysis.ProcessedCorpus
+        As returned by :func:`load_corpus` (then ``rules`` default to the shipped ones) or
+        :func:`analysis.load_processed` (then to the rules it was made with).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``doc_id``, ``step`` (unicode, page_chrome, scrape_header, attribution,
+        truncation_mark, collector_label, spelling, alias), ``rule``, ``count``, ``example``;
+        one row per document and rule that changed something.
+    """
+    if hasattr(corpus, "corpus"):
+        corpus, rules = corpus.corpus, corpus.rules if rules is None else rules
+    rules = rules_for() if rules is None else rules
+    rows = []
+    repeated = outlet_furniture(list(corpus["raw_text"]), list(corpus["outlet"]), rules)
+    for doc_id, raw, shared, title in zip(corpus["doc_id"], corpus["raw_text"], repeated,
+                                          corpus["title"]):
+        text, changes, _ = clean_with_removals(raw, rules, shared, normalize_unicode(title, rules)[0])
+        for change in changes + normalization_changes(text, rules):
+            rows.append({"doc_id": doc_id, "example": "", **change})
+    columns = ["doc_id", "step", "rule", "count", "example"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def outlet_furniture(raw_texts, outlets, rules):
+    """For each document, the short lines its outlet repeats in several documents (after the
+    unicode map), which cleaning removes as that outlet's furniture."""
+    return repeated_lines([normalize_unicode(t, rules)[0] for t in raw_texts], outlets, rules)
+
+
+def removed_text(corpus, rules=None):
+    """Every piece of text cleaning removed, in order: one row per removal.
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame or analysis.ProcessedCorpus
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``doc_id``, ``step`` (page_chrome, scrape_header, attribution, ...), ``rule`` (the
+        rule of ``removal_rules.tsv`` or ``boilerplate.toml`` that removed it), ``text``.
+    """
+    if hasattr(corpus, "corpus"):
+        corpus, rules = corpus.corpus, corpus.rules if rules is None else rules
+    rules = rules_for() if rules is None else rules
+    repeated = outlet_furniture(list(corpus["raw_text"]), list(corpus["outlet"]), rules)
+    rows = [{"doc_id": doc_id, **removal}
+            for doc_id, raw, shared, title in zip(corpus["doc_id"], corpus["raw_text"], repeated,
+                                                  corpus["title"])
+            for removal in clean_with_removals(raw, rules, shared, normalize_unicode(title, rules)[0])[2]]
+    return pd.DataFrame(rows, columns=["doc_id", "step", "rule", "text"])
+
+
+def cleaning_steps(report):
+    """Changes per cleaning step summed over documents: ``step``, ``changes``, ``documents``
+    (how many documents it changed); most changes first."""
+    return (report.groupby("step").agg(changes=("count", "sum"), documents=("doc_id", "nunique"))
+            .reset_index().sort_values(["changes", "step"], ascending=[False, True]))
+
+
+def load_corpus_with_warnings(path, n_jobs=1, rules=None):
+    """:func:`load_corpus`, also returning the warnings' messages (for notebooks to show).
+
+    Returns
+    -------
+    corpus : pandas.DataFrame
+    messages : list of str
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", CorpusWarning)
+        corpus = load_corpus(path, n_jobs, rules)
+    return corpus, [str(w.message) for w in caught if issubclass(w.category, CorpusWarning)]
+
+
+def require_column(corpus, column, parameter="group_by"):
+    """Raise ParameterError unless ``column`` is a document variable of ``corpus``."""
+    usable = sorted(c for c in corpus.columns if c not in DERIVED_COLUMNS[1:])
+    if column not in corpus.columns or column in DERIVED_COLUMNS[1:]:
+        raise ParameterError(f"{parameter}={column!r} is not a manifest column; use one of "
+                             f"{', '.join(usable)}")
+    return column
+
+
+def select_years(corpus, years=None):
+    """The documents of the given years (all if ``years`` is None), and the sorted years kept.
+
+    ``corpus`` is a corpus DataFrame or a processed corpus (then its sentences and matrix
+    rows are selected with it, see :meth:`analysis.ProcessedCorpus.select`).
+
+    Raises
+    ------
+    ParameterError
+        ``years`` is not a list of years, or names a year without documents.
+    """
+    processed = hasattr(corpus, "dfm")  # a ProcessedCorpus (this module is below it)
+    table = corpus.corpus if processed else corpus
+    available = sorted(int(y) for y in table["year"].unique())
+    if years is None:
+        return corpus, available
+    if isinstance(years, (str, int)):
+        years = [years]
+    try:
+        wanted = sorted({int(y) for y in years})
+    except (TypeError, ValueError):
+        raise ParameterError(f"years={years!r}: give a list of years, e.g. [2025, 2026]") from None
+    missing = [y for y in wanted if y not in available]
+    if missing or not wanted:
+        raise ParameterError(f"years={years!r}: no documents for {missing or 'an empty list'}; "
+                             f"the corpus has {', '.join(map(str, available))}")
+    keep = table["year"].isin(wanted).to_numpy()
+    if processed:
+        return corpus.select(keep), wanted
+    return table[keep].reset_index(drop=True), wanted

@@ -1,0 +1,44 @@
+"""Per-document work on several processes: ``n_jobs`` as scikit-learn and joblib mean it."""
+import os
+
+import numpy as np
+from joblib import Parallel, delayed
+
+from ..errors import ParameterError
+
+
+def check_n_jobs(n_jobs, name="n_jobs"):
+    """``n_jobs`` as a number of worker processes (-1 = every core, -2 = all but one, ...);
+    ``name`` is how the error message calls the parameter.
+
+    Raises
+    ------
+    ParameterError
+        Not a whole number, or 0.
+    """
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0:
+        raise ParameterError(f"{name}={n_jobs!r}: use a whole number of processes "
+                             f"(1 = no parallel work, -1 = every core, -2 = all but one)")
+    cores = os.cpu_count() or 1
+    return max(1, int(n_jobs) if n_jobs > 0 else cores + 1 + int(n_jobs))
+
+
+def chunk_results(function, items, n_jobs=1, *args):
+    """``function(chunk, *args)`` applied to consecutive chunks of ``items``, in order.
+
+    With one worker (or one item) ``function(items)`` runs here, in this process. Otherwise
+    the items are cut into a few chunks per worker: large enough that sending them costs
+    little, small enough that a worker given the long documents does not finish last by far.
+
+    Returns
+    -------
+    list
+        One result per chunk, in the order of the items.
+    """
+    items = list(items)
+    workers = min(check_n_jobs(n_jobs), max(1, len(items)))
+    if workers == 1:
+        return [function(items, *args)]
+    size = -(-len(items) // (workers * 4))
+    return Parallel(n_jobs=workers)(delayed(function)(items[i:i + size], *args)
+                                    for i in range(0, len(items), size))

@@ -1,0 +1,182 @@
+"""Turn text into tokens: normalised, lower-cased, compounds joined, stop words out, stemmed.
+
+The pipeline, each step usable on its own (as in scikit-learn's ``build_analyzer``)::
+
+    normalized_text -> word_tokens -> (stop words removed) -> stem -> tokenize
+
+``tokenize`` is the analyser used for every count in the suite and can be passed to a
+scikit-learn vectoriser as ``analyzer=analysis.tokenize``. Stems are for counting; use
+:func:`surface_forms` to show a stem as the word most often written ("cooperation", not
+"cooper").
+"""
+from collections import Counter, defaultdict
+from functools import lru_cache
+
+import regex
+from nltk.stem.snowball import SnowballStemmer
+from nltk.tokenize import MWETokenizer
+
+from ..rules import SHIPPED
+from .normalize import normalized_text, normalized_text_with_offsets
+
+# Words are runs of letters/digits/underscores with inner apostrophes ("people's"); hyphens
+# and all other punctuation separate words. A compiled regular expression is much faster than
+# NLTK's Treebank tokeniser and gives the same words for counting. It is compiled with the
+# ``regex`` module, as NLTK's RegexpTokenizer does (so a word is a word by Unicode's rules,
+# combining marks included), but called directly: NLTK's wrapper adds a timeout per call
+# that costs more than the matching.
+_WORDS = regex.compile(r"\w+(?:'\w+)*")
+MWE_SEPARATOR = "_"
+
+
+@lru_cache(maxsize=None)
+def _mwe_tokenizer(rules=SHIPPED):
+    phrases = [tuple(w.lower() for w in _WORDS.findall(line)) for line in rules.words("mwe.txt")]
+    tokenizer = MWETokenizer([p for p in phrases if len(p) > 1], separator=MWE_SEPARATOR)
+    # Words that can begin an expression: a sentence with none of them is left as it is.
+    return tokenizer, frozenset(tokenizer._mwes)
+
+
+@lru_cache(maxsize=None)
+def stop_words(rules=SHIPPED):
+    """The stop words in effect (``stopwords.txt``), lower case, as a frozenset."""
+    return frozenset(w.lower() for w in rules.words("stopwords.txt"))
+
+
+_STEMMER = SnowballStemmer("english")
+
+
+@lru_cache(maxsize=None)
+def stem(word):
+    """Snowball stem of a lower-case word; joined expressions ("world_war_ii") stay whole."""
+    if MWE_SEPARATOR in word:
+        return word
+    return _STEMMER.stem(word)
+
+
+def _is_number(word):
+    return word.replace("_", "").isdigit()
+
+
+@lru_cache(maxsize=None)
+def _counted(word):
+    """The word as counted (lower case, no possessive "'s"), or "" if it is not counted."""
+    word = word.lower()
+    if word.endswith("'s"):
+        word = word[:-2]
+    return "" if _is_number(word) else word
+
+
+def word_tokens(text, remove_stopwords=False, normalize=True, rules=SHIPPED):
+    """Lower-case word tokens of ``text``, spelling and names normalised, compounds joined.
+
+    Possessive "'s" is dropped and tokens made only of digits are left out (years and sums
+    would otherwise be the most "distinctive" words of every document).
+
+    Parameters
+    ----------
+    text : str
+    remove_stopwords : bool, default False
+    normalize : bool, default True
+        Apply :func:`analysis.text.normalize.normalized_text` first.
+    rules : analysis.rules.RuleSet
+        Whose spelling, aliases, expressions and stop words apply (default: the shipped ones).
+
+    Returns
+    -------
+    list of str
+    """
+    if normalize:
+        text = normalized_text(text, rules=rules)
+    words = [w for w in map(_counted, _WORDS.findall(text)) if w]
+    mwe, starts = _mwe_tokenizer(rules)
+    if not starts.isdisjoint(words):
+        words = mwe.tokenize(words)
+    if remove_stopwords:
+        stops = stop_words(rules)
+        words = [w for w in words if w not in stops]
+    return words
+
+
+def word_spans(text, remove_stopwords=False, rules=SHIPPED):
+    """:func:`word_tokens` with where each token is written in ``text``.
+
+    Slower than :func:`word_tokens` (it tracks offsets through normalisation); use it where
+    a match must be shown as the source wrote it (keyword in context).
+
+    Returns
+    -------
+    list of (str, int, int)
+        Token, start and end offset in ``text``: ``text[start:end]`` is the token as written
+        ("U.N." for ``united_nations``, "Power of Siberia" for ``power_of_siberia``).
+    """
+    normalized, starts, ends = normalized_text_with_offsets(text, rules)
+    found = []
+    for begin, end in (match.span() for match in _WORDS.finditer(normalized)):
+        word = _counted(normalized[begin:end])
+        if word:
+            found.append((word, starts[begin], ends[end - 1]))
+    words = [w for w, _, _ in found]
+    spans, i = [], 0
+    for token in _mwe_tokenizer(rules)[0].tokenize(words):
+        j = i + 1
+        while MWE_SEPARATOR.join(words[i:j]) != token:
+            j += 1
+        spans.append((token, found[i][1], found[j - 1][2]))
+        i = j
+    if remove_stopwords:
+        stops = stop_words(rules)
+        spans = [span for span in spans if span[0] not in stops]
+    return spans
+
+
+def tokenize(text, rules=SHIPPED):
+    """The features counted for ``text``: normalised, stop words out, stemmed, compounds joined.
+
+    Returns
+    -------
+    list of str
+        One feature per counted word, in text order.
+    """
+    return [stem(w) for w in word_tokens(text, remove_stopwords=True, rules=rules)]
+
+
+def features_of_words(words, rules=SHIPPED):
+    """The features counted for word tokens already made by :func:`word_tokens` (stop words
+    out, stemmed): what :func:`tokenize` gives for the text they came from."""
+    stops = stop_words(rules)
+    return [stem(w) for w in words if w not in stops]
+
+
+def surface_forms(texts, rules=SHIPPED):
+    """For each feature, the word form most often written in ``texts`` (ties: alphabetical).
+
+    Parameters
+    ----------
+    texts : iterable of str
+
+    Returns
+    -------
+    dict
+        Feature (stem) -> display form, with "_" of joined expressions shown as spaces.
+    """
+    return surface_forms_of_words(word_tokens(t, remove_stopwords=True, rules=rules) for t in texts)
+
+
+def surface_forms_of_words(word_lists):
+    """As :func:`surface_forms`, from lists of words already made by :func:`word_tokens`."""
+    counts = Counter()
+    for words in word_lists:
+        counts.update(words)
+    return surface_forms_of_counts(counts)
+
+
+def surface_forms_of_counts(counts):
+    """As :func:`surface_forms`, from word -> number of times written (a Counter)."""
+    seen = defaultdict(Counter)
+    for word, n in counts.items():
+        seen[stem(word)][word] += n
+    return {
+        feature: min(forms.items(), key=lambda kv: (-kv[1], kv[0]))[0].replace(MWE_SEPARATOR, " ")
+        for feature, forms in seen.items()
+    }
