@@ -127,12 +127,18 @@ def lengths(sizes, groups, group_by="origin", max_listed=40, max_groups=MAX_GROU
 
 @styled
 def heatmap(table, title, colorbar_label, caption, fmt="{:.1f}", cmap="cividis", blocks=(),
-            column_breaks=()):
+            column_breaks=(), max_cells=(80, 80)):
     """Annotated heatmap of a DataFrame (rows x columns as given); returns the figure.
 
     ``blocks``: (first, last) row/column positions of square blocks to outline (e.g. documents
     about the same event in a similarity matrix). ``column_breaks``: column positions after
-    which a vertical line is drawn (e.g. between the documents of two events)."""
+    which a vertical line is drawn (e.g. between the documents of two events). Beyond
+    ``max_cells`` (rows, columns) only the first are drawn (the caption says so)."""
+    if table.shape[0] > max_cells[0] or table.shape[1] > max_cells[1]:
+        caption += (f" Only the first {min(table.shape[0], max_cells[0])} of {table.shape[0]} rows and "
+                    f"{min(table.shape[1], max_cells[1])} of {table.shape[1]} columns are drawn; the table has all.")
+        table = table.iloc[:max_cells[0], :max_cells[1]]
+        column_breaks = [b for b in column_breaks if b < max_cells[1] - 1]
     values = table.to_numpy(dtype=float)
     n_rows, n_cols = values.shape
     fig, ax = plt.subplots(figsize=(max(6, 0.62 * n_cols + 3.5), max(2.5, 0.42 * n_rows + 2.2)))
@@ -373,9 +379,14 @@ def keyness(table, caption, top_n=10, max_groups=12, columns=3):
 
 
 @styled
-def stacked_shares(table, title, xlabel, caption, colors):
+def stacked_shares(table, title, xlabel, caption, colors, max_rows=60):
     """One horizontal bar per row of ``table`` (index: groups), split by its columns (shares
-    that sum to 1), in the given ``colors`` (column -> colour); returns the figure."""
+    that sum to 1), in the given ``colors`` (column -> colour); returns the figure. Beyond
+    ``max_rows`` rows only the first are drawn (the caption says so): a figure stays readable
+    and its size bounded whatever the corpus."""
+    if len(table) > max_rows:
+        caption += f" Only the first {max_rows} of {len(table)} rows are drawn; the table has all."
+        table = table.iloc[:max_rows]
     fig, ax = plt.subplots(figsize=(10, max(2.2, 0.4 * len(table) + 1.4)))
     y = np.arange(len(table))
     left = np.zeros(len(table))

@@ -84,7 +84,7 @@ def event_theme_coverage(counts, corpus, events):
     return table[columns].sort_values("event", kind="stable").reset_index(drop=True)
 
 
-def sentence_alignment(processed, events, min_tokens=4):
+def sentence_alignment(processed, events, min_tokens=4, max_tellers=12):
     """For each sentence of a shared event, its most similar sentence in each other document
     of the same event.
 
@@ -98,7 +98,9 @@ def sentence_alignment(processed, events, min_tokens=4):
     pandas.DataFrame
         ``event``, ``doc_id``, ``sentence_id``, ``sentence``, ``other_doc_id``,
         ``match_sentence_id``, ``match_sentence``, ``similarity`` (0-1); one row per sentence
-        and other document.
+        and other document, or, for an event told by more than ``max_tellers`` documents,
+        one row per sentence with its best match in any of them (the table would otherwise
+        grow with the square of the tellers).
     """
     if not isinstance(min_tokens, (int, np.integer)) or min_tokens < 1:
         raise ParameterError(f"min_tokens={min_tokens!r}: use a whole number of at least 1")
@@ -123,10 +125,10 @@ def sentence_alignment(processed, events, min_tokens=4):
         docs = list(dict.fromkeys(part["doc_id"]))
         for doc in docs:
             mine = part[part["doc_id"] == doc]
-            for other in docs:
-                if other == doc:
-                    continue
-                theirs = part[part["doc_id"] == other]
+            # each other teller, or, for a crowded event, all of them at once (the best match)
+            others = [o for o in docs if o != doc] if len(docs) <= max_tellers else [None]
+            for other in others:
+                theirs = part[part["doc_id"] != doc] if other is None else part[part["doc_id"] == other]
                 if vectors is None:
                     sim = np.zeros((len(mine), len(theirs)))
                 else:
@@ -135,7 +137,7 @@ def sentence_alignment(processed, events, min_tokens=4):
                 for k, (_, row) in enumerate(mine.iterrows()):
                     match = theirs.iloc[best[k]]
                     rows.append({"event": event, "doc_id": doc, "sentence_id": row["sentence_id"],
-                                 "sentence": row["sentence"], "other_doc_id": other,
+                                 "sentence": row["sentence"], "other_doc_id": match["doc_id"],
                                  "match_sentence_id": match["sentence_id"],
                                  "match_sentence": match["sentence"],
                                  "similarity": float(sim[k, best[k]])})

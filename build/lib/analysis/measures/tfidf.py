@@ -95,3 +95,16 @@ def method_agreement(mean_terms, pseudo_terms, by="year"):
 def _check_n(n):
     if not isinstance(n, (int, np.integer)) or n < 1:
         raise ParameterError(f"top_n={n!r}: use a whole number of at least 1")
+
+
+def agreement_markdown(agreement, years):
+    """What :func:`method_agreement` says, in a sentence or two (Markdown)."""
+    text = ""
+    if len(years) == 1:
+        text += ("**One year only**: IDF over years is the same for every word, so the pseudo-document "
+                 "ranking is plain term frequency. ")
+    if (agreement["jaccard"] < 1).any():
+        return text + ("**The two methods disagree** on some terms: words only under *mean* stand out in one "
+                       "document of the year; words only under *pseudo* are spread over the year's documents but "
+                       "absent from other years.")
+    return text + "The two methods agree on every year's top terms."

@@ -320,3 +320,10 @@ def stability_verdict(stability, stable_at=0.8, labels=None):
                 f"at a cosine of at least {worst['min_cosine']:.2f} (mean {mean_cos:.2f}), and every "
                 "refit converged.")
     return text
+
+
+def unit_weights(model, units):
+    """Each passage with its text and topic proportions: ``doc_id``, ``unit_id``, ``tokens``,
+    ``text``, ``topic_1`` ... ``topic_k``."""
+    return pd.concat([units[["doc_id", "unit_id", "tokens", "text"]].reset_index(drop=True),
+                      model.weights.drop(columns=["doc_id", "unit_id"])], axis=1)

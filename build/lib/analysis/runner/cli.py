@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis run|validate|sample``."""
+"""Command line: ``python -m analysis run|validate|sample|import``."""
 import argparse
 import sys
 from pathlib import Path
@@ -54,7 +54,31 @@ def _parser():
     sample.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     sample.add_argument("--out", required=True, metavar="SHEET.csv",
                         help="the coding sheet to write (not inside the corpus folder)")
+    imports = commands.add_parser("import", help="bring texts in as they come (saved web pages, Word, "
+                                                 "PDF, CSV/JSON Lines/Excel, text files) into a corpus folder")
+    imports.add_argument("sources", nargs="+", metavar="SOURCE", help="files or folders")
+    imports.add_argument("--out", required=True, metavar="CORPUS_DIR", help="the corpus folder to write")
+    imports.add_argument("--text-column", default="text",
+                         help="the column of tables that holds the text (default: text)")
+    imports.add_argument("--docvars", default=None, metavar="PATTERN",
+                         help='document variables from text file names, e.g. "{event_date}_{origin}_{outlet}"')
+    imports.add_argument("--append", action="store_true",
+                         help="add to an existing corpus; its rows and files are left as they are")
     return parser
+
+
+def _import(args):
+    from ..text.sources import fill_in_message, import_sources, source_files
+
+    files, _ = source_files(args.sources)
+    progress = None
+    if len(files) > 30:
+        from tqdm import tqdm
+
+        progress = lambda items: tqdm(items, desc="importing", unit="file")  # noqa: E731
+    result = import_sources(args.sources, args.out, args.text_column, args.docvars, args.append, progress)
+    print(fill_in_message(result))
+    return 1 if result.problems else 0
 
 
 def _corpus(args):
@@ -127,7 +151,8 @@ def _speakers(processed):
 def main(argv=None):
     args = _parser().parse_args(argv)
     try:
-        return {"run": _run, "validate": _validate, "sample": _sample}[args.command](args)
+        return {"run": _run, "validate": _validate, "sample": _sample,
+                "import": _import}[args.command](args)
     except AnalysisError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1 if args.command == "validate" else 2

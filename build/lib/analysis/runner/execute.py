@@ -18,6 +18,7 @@ import os
 import secrets
 import shutil
 import signal
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timezone
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import nbformat
 import papermill
+from jupyter_client.manager import AsyncKernelManager
 
 from ..errors import ParameterError
 from ..measures.describe import corpus_summary
@@ -102,6 +104,23 @@ def _replace_folder(new, target):
         shutil.rmtree(old)
 
 
+class LocalKernelManager(AsyncKernelManager):
+    """Kernels talk to the runner over local sockets (IPC) in a private temporary folder, not
+    over TCP: nothing listens on the network, and the kernel has no reason to warn that its
+    traffic is unencrypted."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("transport", "ipc")
+        super().__init__(**kwargs)
+        self._sockets = tempfile.mkdtemp(prefix="analysis-kernel-")
+        self.ip = os.path.join(self._sockets, "kernel")
+
+    async def _async_cleanup_resources(self, restart=False):
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart:
+            shutil.rmtree(self._sockets, ignore_errors=True)
+
+
 class RunLocked(ParameterError):
     """Another run is writing to the same output folder."""
 
@@ -174,7 +193,8 @@ def run_notebook(notebook, corpus_dir, out_dir, parameters=None, log=print, corp
     try:
         papermill.execute_notebook(str(notebook), str(executed), parameters=values,
                                    cwd=str(notebook.parent), progress_bar=False,
-                                   kernel_name="python3", execution_timeout=CELL_TIMEOUT)
+                                   kernel_name="python3", execution_timeout=CELL_TIMEOUT,
+                                   kernel_manager_class=LocalKernelManager)
     except BaseException as exc:  # papermill, nbclient (dead kernel, timeout), Ctrl-C
         failed = out_dir / "reports" / "failed" / f"{name}.ipynb"
         failed.parent.mkdir(parents=True, exist_ok=True)

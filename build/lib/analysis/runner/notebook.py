@@ -1,0 +1,38 @@
+"""What every notebook does first, in one call: load the processed corpus (cached), show its
+warnings, check the grouping column, read the codebook, make the figure folder."""
+from types import SimpleNamespace
+
+from IPython.display import Markdown, display
+
+from ..figures.saving import figure_folder
+from ..measures.codebook import load_codebook
+from ..text.cache import load_processed
+from ..text.corpus import require_column
+from .render import warnings_markdown
+
+
+def open_corpus(notebook, corpus_dir, out_dir, rules_dir=None, group_by=None, codebook_path=False):
+    """The corpus a notebook works on.
+
+    Parameters
+    ----------
+    notebook : str
+        The notebook's name (its figures go to ``out_dir/figures/<notebook>/``).
+    group_by : str, optional
+        Checked to be a document variable.
+    codebook_path : str, None or False
+        False: no codebook; None: the codebook of the rules in effect; else a TOML file.
+
+    Returns
+    -------
+    types.SimpleNamespace
+        ``processed``, ``corpus`` (its documents), ``codebook`` (or None), ``figures`` (folder).
+    """
+    processed = load_processed(corpus_dir, rules_dir=rules_dir)
+    if processed.warnings:
+        display(Markdown(warnings_markdown(processed.warnings)))
+    if group_by is not None:
+        require_column(processed.corpus, group_by)
+    codebook = None if codebook_path is False else load_codebook(codebook_path, processed.rules)
+    return SimpleNamespace(processed=processed, corpus=processed.corpus, codebook=codebook,
+                           figures=figure_folder(out_dir, notebook))
