@@ -213,7 +213,7 @@ def test_framing_notebook_on_one_group_with_no_event_told_twice(tmp_path):
                              log=lambda *_: None)
     assert result["ok"], result["error"]
     shown = open(result["report"], encoding="utf-8").read()
-    assert "Only one value of <code>origin</code>" in shown
+    assert "Only one value of `origin`" in shown
     assert "No event is told by two or more documents" in shown
     assert "No sentence is attributed to a named speaker" in shown
     unmatched = pd.read_csv(tmp_path / "out" / "figures" / "03_framing_by_source" / "unmatched_sentences.csv")

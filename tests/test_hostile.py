@@ -81,10 +81,13 @@ LABELS = ['<meta http-equiv="refresh" content="0;url=https://evil.example">',
 
 @pytest.mark.parametrize("label", LABELS)
 def test_labels_are_inert_in_markdown(label):
-    for shown in (escape_markdown(label), code_markdown(label)):
-        assert "<meta" not in shown and "<script" not in shown and "](" not in shown
-        assert "http://" not in shown and "https://" not in shown and "www." not in shown
-        assert "\u202e" not in shown and "\u200b" not in shown
+    shown = escape_markdown(label)
+    assert "<meta" not in shown and "<script" not in shown and "](" not in shown
+    assert "http://" not in shown and "https://" not in shown and "www." not in shown
+    assert "\u202e" not in shown and "\u200b" not in shown
+    code = code_markdown(label)  # a code span: shown literally, so only its own backticks matter
+    assert code.startswith("`") and code.endswith("`") and "`" not in code[1:-1]
+    assert "\u202e" not in code and "\u200b" not in code
     header = header_markdown("00", f"corpus: {label}", {"group_by": label}, {"x": "1"})
     assert "<meta" not in header and "https://" not in header
 

@@ -53,7 +53,7 @@ def test_theme_notebook_with_non_default_group_by(tmp_path):
     for name in ["theme_heatmap", "theme_rates_by_group", "themes_over_time", "uncovered_terms"]:
         assert (figures / f"{name}.png").stat().st_size > 0
     shown = _outputs(result["report"])
-    assert "matches of <code>energy</code>" in shown and "Power of Siberia" in shown
+    assert "matches of `energy`" in shown and "Power of Siberia" in shown
 
 
 def test_theme_notebook_on_one_group_one_date_and_own_codebook(tmp_path):
@@ -67,7 +67,7 @@ def test_theme_notebook_on_one_group_one_date_and_own_codebook(tmp_path):
                              parameters={"codebook_path": str(codebook), "n_boot": 100}, **QUIET)
     assert result["ok"], result["error"]
     shown = _outputs(result["report"])
-    assert "Only one value of <code>origin</code>" in shown
+    assert "Only one value of `origin`" in shown
     assert "One event date only" in shown
     assert not (tmp_path / "out" / "figures" / "01_theme_frequency" / "themes_over_time.png").exists()
     counts = pd.read_csv(tmp_path / "out" / "figures" / "01_theme_frequency" / "theme_counts.csv")

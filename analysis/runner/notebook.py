@@ -1,5 +1,6 @@
 """What every notebook does first, in one call: load the processed corpus (cached), show its
 warnings, check the grouping column, read the codebook, make the figure folder."""
+from pathlib import Path
 from types import SimpleNamespace
 
 from IPython.display import Markdown, display
@@ -34,5 +35,8 @@ def open_corpus(notebook, corpus_dir, out_dir, rules_dir=None, group_by=None, co
     if group_by is not None:
         require_column(processed.corpus, group_by)
     codebook = None if codebook_path is False else load_codebook(codebook_path, processed.rules)
+    if Path(out_dir).name == "scratch":  # run by hand (JupyterLab), not by the runner
+        display(Markdown(f"Figures and tables of this session go to `{Path(out_dir).resolve() / 'figures' / notebook}` "
+                         "(a scratch folder git ignores); `make report` writes the shared ones."))
     return SimpleNamespace(processed=processed, corpus=processed.corpus, codebook=codebook,
                            figures=figure_folder(out_dir, notebook))

@@ -35,9 +35,11 @@ def escape_markdown(text):
 
 
 def code_markdown(text):
-    """``text`` as inline code that cannot break out: an HTML ``<code>`` element with the text
-    escaped (Markdown backticks would end at a backtick in the text)."""
-    return f"<code>{escape_markdown(text)}</code>"
+    """``text`` as inline code that cannot break out: a Markdown code span (shown literally,
+    HTML and links inert) whose own backticks, line ends and invisible characters are
+    replaced, so a column name with a backtick cannot end the span."""
+    inner = _INVISIBLE.sub("", str(text)).replace("`", "\u02cb").replace("\n", " ").replace("\r", " ")
+    return f"`{inner}`" if inner.strip() else "`(empty)`"
 
 
 def warnings_markdown(messages):

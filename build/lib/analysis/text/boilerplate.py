@@ -315,9 +315,10 @@ def repeated_lines(texts, outlets, rules=SHIPPED):
     found = furniture_rules(rules)
     seen = {}
     for text, outlet in zip(texts, outlets):
+        # short lines that do not read as sentences: a repeated sentence is shared content
         lines = {line.strip() for line in text.splitlines()
                  if line.strip() and len(_words(line)) <= found["repeated_words"]
-                 and not is_prose(line, rules)}
+                 and not _SENTENCE_END.search(line.strip())}
         for line in lines:
             seen.setdefault(outlet, {}).setdefault(line, 0)
             seen[outlet][line] += 1
