@@ -1,1 +1,0 @@
-"""Measures computed from the processed corpus; each returns a table (DataFrame)."""

@@ -1,1 +1,0 @@
-"""Running the notebooks: command line, execution, rendering, provenance."""

@@ -1,1 +1,0 @@
-"""The corpus and its processing: load, clean, normalise, sentences, tokens, matrix, cache."""
