@@ -1,7 +1,6 @@
 """Bring texts in as they come: each format generated here, imported, checked, validated."""
 import csv
 import json
-import zlib
 
 import pandas as pd
 import pytest
