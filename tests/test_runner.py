@@ -99,22 +99,26 @@ def test_overview_runs_on_seeds_and_a_failed_run_keeps_the_previous_outputs(tmp_
 
 @pytest.mark.notebooks
 def _failing_overview(tmp_path):
-    """A copy of notebook 00 whose last cell fails, in a folder of its own."""
+    """A notebook called 00_corpus_overview that writes a figure and then fails, in a folder
+    of its own (the runner must not swap its figures in)."""
     folder = tmp_path / "failing"
     folder.mkdir()
-    nb = nbformat.read(NOTEBOOKS / "00_corpus_overview.ipynb", as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell("raise ValueError('a cell that fails')"))
-    nb.cells[-1]["id"] = "fails"
+    nb = nbformat.v4.new_notebook()
+    parameters = nbformat.v4.new_code_cell('corpus_dir = "../seeds"\nout_dir = ".."')
+    parameters.metadata["tags"] = ["parameters"]
+    nb.cells = [parameters, nbformat.v4.new_code_cell(
+        "from pathlib import Path\nfolder = Path(out_dir) / 'figures' / '00_corpus_overview'\n"
+        "folder.mkdir(parents=True, exist_ok=True)\n(folder / 'timeline.csv').write_text('new')\n"
+        "raise ValueError('a cell that fails')")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, folder / "00_corpus_overview.ipynb")
     return folder
 
 
 def test_cli_run_failure_exits_nonzero_and_names_notebook_and_cell(tmp_path):
-    bad = tmp_path / "bad.toml"
-    bad.write_text("[themes.x\n", encoding="utf-8")
-    result = _cli("run", "--out", str(tmp_path), "--only", "01", "-p", "codebook_path", str(bad))
+    result = _cli("run", "--out", str(tmp_path), "--notebooks", str(_failing_overview(tmp_path)))
     assert result.returncode == 1
-    assert "01_theme_frequency failed at cell" in result.stderr and "not valid TOML" in result.stderr
+    assert "00_corpus_overview failed at cell 2" in result.stderr and "a cell that fails" in result.stderr
     # a parameter the corpus cannot take stops the run before any notebook starts, once
     result = _cli("run", "--out", str(tmp_path / "two"), "-p", "group_by", "party")
     assert result.returncode == 2 and result.stderr.count("error:") == 1
