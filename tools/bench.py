@@ -45,8 +45,12 @@ COLUMNS = ["size_mb", "ours_s", "sklearn_s", "ratio", "peak_mb", "documents", "o
 REPORT_COLUMNS = ["notebooks", "jobs", "report_s", "floor_s", "ratio"]
 
 
-def scaled_corpus(folder, size_mb, seed=0, source=ROOT / "seeds"):
-    """Write a corpus folder of about ``size_mb`` MB built from ``source``'s sentences.
+def scaled_corpus(folder, size_mb, seed=0, source=ROOT / "seeds", documents=None, sentences_each=(8, 60),
+                  prose_only=False):
+    """Write a corpus folder of about ``size_mb`` MB (or of ``documents`` documents) built from
+    ``source``'s sentences, ``sentences_each`` (low, high) a document; ``prose_only`` draws only
+    sentences of eight words or more that end like a sentence (a dateline alone would be page
+    furniture, and a one-sentence document of it empty after cleaning).
 
     Returns
     -------
@@ -54,15 +58,16 @@ def scaled_corpus(folder, size_mb, seed=0, source=ROOT / "seeds"):
         The folder, the number of documents, the size of the texts in MB (10**6 bytes).
     """
     seeds = load_corpus(source)
-    pool = [s for raw in seeds["raw_text"] for line in raw.splitlines() for s in sentences(line)]
+    pool = [s for raw in seeds["raw_text"] for line in raw.splitlines() for s in sentences(line)
+            if not prose_only or (len(s.split()) >= 8 and s.rstrip()[-1:] in ".!?\"'”")]
     outlets = sorted(seeds["outlet"].unique())
     rng = random.Random(seed)
     folder = Path(folder)
     (folder / "texts").mkdir(parents=True, exist_ok=True)
     rows, size = [], 0
-    while size < size_mb * 1e6:
+    while (size < size_mb * 1e6) if documents is None else (len(rows) < documents):
         n = len(rows)
-        paragraphs, left = [], rng.randint(8, 60)
+        paragraphs, left = [], rng.randint(*sentences_each)
         while left > 0:
             take = min(left, rng.randint(1, 4))
             paragraphs.append(" ".join(rng.choice(pool) for _ in range(take)))

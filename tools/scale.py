@@ -8,8 +8,6 @@ every notebook; printed: documents, MB of text, seconds per notebook and in all,
 resident memory of the largest process (the runner or a kernel), in MB.
 """
 import argparse
-import csv
-import random
 import re
 import resource
 import subprocess
@@ -18,42 +16,17 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from analysis.text.corpus import load_corpus  # noqa: E402
-from analysis.text.sentences import sentences  # noqa: E402
+from tools.bench import scaled_corpus  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def generated_corpus(folder, documents, short=False, seed=0):
-    seeds = load_corpus(ROOT / "seeds")
-    # sentences of the seeds that are prose (a dateline alone would be page furniture, and a
-    # one-sentence document of it would be empty after cleaning)
-    pool = [s for raw in seeds["raw_text"] for line in raw.splitlines() for s in sentences(line)
-            if len(s.split()) >= 8 and s.rstrip()[-1:] in ".!?\"'”"]
-    outlets = sorted(seeds["outlet"].unique())
-    rng = random.Random(seed)
-    folder = Path(folder)
-    (folder / "texts").mkdir(parents=True, exist_ok=True)
-    rows, size = [], 0
-    for n in range(documents):
-        left = rng.randint(1, 3) if short else rng.randint(8, 60)
-        paragraphs = []
-        while left > 0:
-            take = min(left, rng.randint(1, 4))
-            paragraphs.append(" ".join(rng.choice(pool) for _ in range(take)))
-            left -= take
-        data = ("\n".join(paragraphs) + "\n").encode("utf-8")
-        (folder / "texts" / f"d{n:06d}.txt").write_bytes(data)
-        size += len(data)
-        year = 2000 + n % 27
-        rows.append({"doc_id": f"d{n:06d}", "file": f"texts/d{n:06d}.txt", "outlet": outlets[n % len(outlets)],
-                     "origin": ("China", "Russia", "West")[n % 3], "source_type": "generated",
-                     "event_date": f"{year}-{1 + n % 12:02d}-{1 + n % 28:02d}"})
-    with open(folder / "manifest.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return size / 1e6
+    """A corpus of ``documents`` documents of the seeds' sentences (prose only with ``short``; see
+    :func:`tools.bench.scaled_corpus`); its size in MB."""
+    _, _, mb = scaled_corpus(folder, float("inf"), seed, documents=documents,
+                             sentences_each=(1, 3) if short else (8, 60), prose_only=short)
+    return mb
 
 
 def main(argv=None):
