@@ -441,3 +441,65 @@ def score_dots(table, title, caption):
     add_caption(fig, caption, width=130)
     fig.tight_layout()
     return fig
+
+
+@styled
+def rate_points(table, title, ylabel, caption):
+    """A term's rate per value (years or groups, in sorted order) with its interval: a point
+    each, a zero drawn as a point at zero with its interval (not as nothing).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``group``, ``rate_per_1k``, ``low``, ``high``, ``sentences``.
+    """
+    table = table.sort_values("group", key=lambda s: s.astype(str))
+    x = np.arange(len(table))
+    fig, ax = plt.subplots(figsize=(max(5, 0.5 * len(table) + 3), 3.6))
+    rate = table["rate_per_1k"].to_numpy(float)
+    ax.errorbar(x, rate, yerr=[np.nan_to_num(rate - table["low"].to_numpy(float)),
+                               np.nan_to_num(table["high"].to_numpy(float) - rate)],
+                fmt="o", color=OKABE_ITO[0], ecolor="#555555", capsize=3)
+    ax.set_xticks(x, table["group"].astype(str), rotation=40 if len(table) > 8 else 0,
+                  ha="right" if len(table) > 8 else "center")
+    top = np.nanmax(table["high"].to_numpy(float)) if len(table) else 1
+    ax.set_ylim(bottom=-0.03 * (top if np.isfinite(top) and top > 0 else 1))  # a zero stays visible
+    ax.set_ylabel(ylabel)
+    ax.grid(axis="y", color="#eeeeee")
+    ax.set_title(title)
+    add_caption(fig, caption)
+    fig.tight_layout()
+    return fig
+
+
+@styled
+def xray(table, labels, title, caption, max_documents=40):
+    """Where each query occurs in each document (a lexical dispersion or "x-ray" plot): one
+    row per document, one panel per query, a tick per occurrence at its relative position.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``doc_id``, ``query``, ``position`` (0-1).
+    labels : dict
+        doc_id -> label, in the order to draw (the first ``max_documents`` are drawn).
+    """
+    queries = list(dict.fromkeys(table["query"])) or ["(none)"]
+    documents = list(labels)[:max_documents]
+    if len(labels) > max_documents:
+        caption += f" Only the first {max_documents} of {len(labels)} documents are drawn."
+    fig, axes = plt.subplots(1, len(queries), sharey=True, squeeze=False,
+                             figsize=(3.2 * len(queries) + 3, max(2.4, 0.28 * len(documents) + 1.2)))
+    row = {d: i for i, d in enumerate(documents)}
+    for ax, query in zip(axes[0], queries):
+        part = table[(table["query"] == query) & table["doc_id"].isin(row)]
+        ax.scatter(part["position"], part["doc_id"].map(row), marker="|", s=120, color=OKABE_ITO[1])
+        ax.set_xlim(0, 1)
+        ax.set_title(query, fontsize=10)
+        ax.set_xlabel("position in the document")
+    axes[0][0].set_yticks(range(len(documents)), [labels[d] for d in documents], fontsize=8)
+    axes[0][0].set_ylim(len(documents) - 0.5, -0.5)
+    fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+    add_caption(fig, caption, width=130)
+    fig.tight_layout()
+    return fig
