@@ -41,15 +41,13 @@ class Imported:
     rows: list = field(default_factory=list)        # manifest rows written (new ones)
     problems: list = field(default_factory=list)    # one line per file that was not imported
     duplicates: list = field(default_factory=list)  # one line per text already imported
-    notices: list = field(default_factory=list)     # imported, with something to know
+    first_line: int = 2                             # line of the first new row in manifest.csv
 
     def to_fill(self):
         """(line in manifest.csv, doc_id, [empty required columns]) for every new row."""
         first = self.first_line
         return [(first + i, row["doc_id"], [c for c in REQUIRED_COLUMNS if not row.get(c)])
                 for i, row in enumerate(self.rows) if any(not row.get(c) for c in REQUIRED_COLUMNS)]
-
-    first_line: int = 2
 
 
 def _document(text, source, **values):
@@ -375,7 +373,6 @@ def fill_in_message(result):
     """The closing lines of an import: what to fill, or that the corpus is ready."""
     lines = [f"{len(result.rows)} document(s) imported into {result.folder}"]
     lines += [f"  duplicate: {d}" for d in result.duplicates]
-    lines += [f"  note: {n}" for n in result.notices]
     lines += [f"  not imported: {p}" for p in result.problems]
     todo = result.to_fill()
     if todo:
