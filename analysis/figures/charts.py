@@ -503,3 +503,51 @@ def xray(table, labels, title, caption, max_documents=40):
     add_caption(fig, caption, width=130)
     fig.tight_layout()
     return fig
+
+
+def shared_place_labels(table, most=3):
+    """One label per place: terms drawn at the same (x, y) joined ("a, b, c +2"), so labels
+    of tied terms do not print over each other.
+
+    Returns
+    -------
+    dict
+        (x, y) -> label text, in the order of ``table``.
+    """
+    places = {}
+    for term, x, y in zip(table["term"], table["x"], table["y"]):
+        places.setdefault((x, y), []).append(str(term))
+    return {xy: ", ".join(t[:most]) + (f" +{len(t) - most}" if len(t) > most else "")
+            for xy, t in places.items()}
+
+
+@styled
+def term_scatter(table, label_a, label_b, title, caption, n_labels=8):
+    """Every term placed by its frequency rank in one group (y) against the other (x),
+    coloured by z: the static form of the interactive term chart.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``term``, ``x``, ``y`` (0-1), ``z`` (positive: typical of ``label_a``).
+    n_labels : int
+        Terms most typical of each side (highest and lowest z) that carry a label.
+    """
+    fig, ax = plt.subplots(figsize=(9, 6.4))
+    z = np.clip(table["z"].to_numpy(float), -4, 4)
+    points = ax.scatter(table["x"], table["y"], c=z, cmap="RdBu_r", vmin=-4, vmax=4, s=22,
+                        edgecolors="#555555", linewidths=0.3)
+    ranked = table.sort_values(["z", "term"])
+    labelled = pd.concat([ranked[ranked["z"] < 0].head(n_labels), ranked[ranked["z"] > 0].tail(n_labels)])
+    for (x, y), text in shared_place_labels(labelled).items():
+        ax.annotate(text, (x, y), xytext=(4, 3), textcoords="offset points", fontsize=9, color="#222222")
+    ax.set_xlim(-0.04, 1.1)
+    ax.set_ylim(-0.04, 1.08)
+    ax.set_xlabel(f"frequency rank in {label_b} (0 = never used, 1 = most used)")
+    ax.set_ylabel(f"frequency rank in {label_a}")
+    bar = fig.colorbar(points, ax=ax, fraction=0.04, pad=0.02)
+    bar.set_label(f"z  (− {label_b} · {label_a} +)")
+    ax.set_title(title)
+    add_caption(fig, caption)
+    fig.tight_layout()
+    return fig

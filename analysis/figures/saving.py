@@ -63,3 +63,11 @@ def figure_folder(out_dir, notebook):
     folder = Path(out_dir) / "figures" / notebook
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def page_folder(out_dir, notebook):
+    """``OUT/reports/<notebook>/``, created if needed: interactive pages a notebook writes
+    beside its report (the runner moves them into place only when the notebook succeeds)."""
+    folder = Path(out_dir) / "reports" / notebook
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

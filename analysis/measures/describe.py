@@ -4,16 +4,23 @@ import pandas as pd
 from ..text.processed import as_processed
 
 
-def document_labels(corpus):
+def document_labels(corpus, max_outlet=30):
     """A short readable label per document: "outlet · YYYY-MM-DD" (doc_id added if needed).
+
+    Parameters
+    ----------
+    max_outlet : int or None
+        Outlet names longer than this are shortened with "…" (for axis labels); None keeps
+        them whole (for text a reader reads).
 
     Returns
     -------
     pandas.Series
         Indexed like ``corpus``; labels are unique.
     """
-    outlets = corpus["outlet"].where(corpus["outlet"].str.len() <= 30,
-                                     corpus["outlet"].str.slice(0, 29) + "…")
+    outlets = corpus["outlet"]
+    if max_outlet is not None:
+        outlets = outlets.where(outlets.str.len() <= max_outlet, outlets.str.slice(0, max_outlet - 1) + "…")
     labels = outlets + " · " + corpus["event_date"].dt.strftime("%Y-%m-%d")
     duplicated = labels.duplicated(keep=False)
     return labels.where(~duplicated, labels + " (" + corpus["doc_id"] + ")")

@@ -209,6 +209,9 @@ def run_notebook(notebook, corpus_dir, out_dir, parameters=None, log=print, corp
     produced = staging / "figures" / name
     if produced.exists():
         _replace_folder(produced, out_dir / "figures" / name)
+    pages = staging / "reports" / name  # interactive pages (analysis.figures.saving.page_folder)
+    if pages.exists():
+        _replace_folder(pages, out_dir / "reports" / name)
     report = out_dir / "reports" / f"{name}.ipynb"
     report.parent.mkdir(parents=True, exist_ok=True)
     # The report shows paths as seen from its own folder (OUT/reports): no machine's folders.
@@ -422,8 +425,10 @@ def _write_index(out_dir, notebooks_dir, results, line, parameters):
             status = f"{what} in this run" + ("; the page shows the previous run" if page.exists() else "")
         else:
             status = "from an earlier run" if page.exists() else "not run"
+        extra = sorted(p.relative_to(reports).as_posix() for p in (reports / name).glob("*.html")) \
+            if (reports / name).is_dir() else []
         entries.append({"name": name, "html": page.name if page.exists() else None,
-                        "title": title, "summary": summary, "status": status})
+                        "title": title, "summary": summary, "status": status, "pages": extra})
     made_at = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     index_html(reports / "index.html", entries, line, parameters, made_at, package_versions())
 

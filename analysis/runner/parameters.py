@@ -135,10 +135,11 @@ SPECS = {
     "min_tokens": _whole(1), "n_topics": _whole(1, 500), "method": _text(("nmf", "lda")),
     "min_df": _df, "max_df": _df, "random_state": _whole(0), "n_runs": _whole(1, 100),
     "stable_at": _number(0, 1), "events": _list_of(str), "align_threshold": _number(0, 1),
-    "max_events": _whole(1), "coded_sheets": _files(),
+    "max_events": _whole(1), "coded_sheets": _files(), "compare_by": _text(), "by": _text(),
+    "chart_terms": _whole(1, 100_000), "per_side": _whole(1, 1000),
 }
 FILE_PARAMETERS = ("codebook_path", "coded_sheets")
-COLUMN_PARAMETERS = ("group_by",)
+COLUMN_PARAMETERS = ("group_by", "compare_by", "by")
 
 
 def check_values(parameters):

@@ -37,6 +37,7 @@ def output_hashes(out_dir, names):
     paths = []
     for name in names:
         paths += [p for p in (out_dir / "figures" / name).glob("*") if p.is_file()]
+        paths += [p for p in (out_dir / "reports" / name).glob("*") if p.is_file()]
         paths += [out_dir / "reports" / f"{name}{ext}" for ext in (".ipynb", ".html")]
     return {p.relative_to(out_dir).as_posix(): file_hash(p) for p in sorted(paths) if p.exists()}
 

@@ -133,7 +133,9 @@ def _index_row(entry):
     name = e(entry["name"])
     if entry["html"]:
         name = f'<a href="{e(entry["html"])}">{name}</a>'
-    return (f"<tr><td>{name}</td><td><strong>{e(entry['title'])}</strong> {e(entry['summary'])}</td>"
+    pages = "".join(f'<br>Interactive: <a href="{e(p)}">{e(Path(p).stem.replace("_", " "))}</a>'
+                    for p in entry.get("pages", ()))
+    return (f"<tr><td>{name}</td><td><strong>{e(entry['title'])}</strong> {e(entry['summary'])}{pages}</td>"
             f"<td>{e(entry['status'])}</td></tr>")
 
 
@@ -143,7 +145,8 @@ def index_html(path, entries, corpus_line, parameters, made_at, versions):
     Parameters
     ----------
     entries : list of dict
-        ``name``, ``html`` (file name or None), ``title``, ``summary``, ``status``.
+        ``name``, ``html`` (file name or None), ``title``, ``summary``, ``status`` and
+        ``pages`` (interactive pages of the notebook, paths relative to the index).
     parameters : dict
         Parameters given on the command line (``-p``), shown as given.
     made_at : str
