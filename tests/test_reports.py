@@ -6,6 +6,7 @@ import shutil
 import subprocess
 
 import nbformat
+import pandas as pd
 import papermill
 import pytest
 
@@ -23,8 +24,9 @@ ERROR_TEXT = re.compile(r"Traceback|\b[A-Z]\w*Error\b|Exception\b")
 
 
 def _outputs(out):
+    """The tables and figures the notebooks wrote (findings.csv is the runner's, read from them)."""
     return sorted(p.relative_to(out).as_posix() for p in (out / "figures").rglob("*")
-                  if p.suffix in (".csv", ".svg", ".png"))
+                  if p.suffix in (".csv", ".svg", ".png") and p.name != "findings.csv")
 
 
 # -- reproducible outputs ---------------------------------------------------------------------
@@ -66,6 +68,52 @@ def test_each_notebook_has_a_self_contained_page_with_a_header_and_no_code(seed_
     for name in NAMES:
         assert f'href="{name}.html"' in index
     assert "6 documents" in index and "run.json" in index and "defaults" in index
+
+
+def test_each_page_opens_with_findings_and_contents_and_describes_its_figures(seed_run):
+    out, _ = seed_run
+    for name in NAMES:
+        page = (out / "reports" / f"{name}.html").read_text(encoding="utf-8")
+        block = page.split('id="cell-id=report-findings"')[1].split("</ul>")[0]
+        assert "What this run shows" in block
+        findings = re.findall(r"<li>(.*?)</li>", block, re.S)
+        assert 5 <= len(findings) <= 10, f"{name}: {len(findings)} findings"
+        table = pd.read_csv(out / "figures" / name / "findings.csv", dtype=str, keep_default_na=False)
+        assert len(table) == len(findings)
+        for finding, row in zip(findings, table.itertuples()):
+            number = row.number[1:] if row.number.startswith("'") else row.number  # CSV formula guard
+            assert f"<strong>{html.escape(number, quote=False)}</strong>" in finding  # its number, in bold
+            links = re.findall(r'href="([^"]+)"', finding)
+            assert links and all((out / "reports" / link).resolve().is_file() for link in links), (name, links)
+        # then the contents, linking the page's sections
+        assert page.index("report-findings") < page.index("<nav") < page.index("</nav>")
+        for target in re.findall(r'<a href="#([^"]+)"', page.split("<nav")[1].split("</nav>")[0]):
+            assert f'id="{target}"' in page
+        # every figure has alt text from its title and caption, and the page shows it full width
+        alts = re.findall(r'<img [^>]*alt="([^"]*)"', page)
+        assert alts and len(alts) == page.count("<img")
+        assert all(len(alt) > 40 and "No description" not in alt for alt in alts), (name, alts)
+        assert "width=" not in "".join(re.findall(r"<img [^>]*>", page))
+
+
+def test_figure_text_is_legible_at_the_report_column_width(seed_run):
+    out, _ = seed_run
+    for name in NAMES:
+        report = nbformat.read(out / "reports" / f"{name}.ipynb", as_version=4)
+        sizes = [o["metadata"]["image/png"]["text_px"] for c in report.cells for o in c.get("outputs", [])
+                 if "image/png" in o.get("metadata", {})]
+        assert sizes, name
+        assert min(sizes) >= 11, f"{name}: smallest figure text {min(sizes)} px at 1200 px wide"
+
+
+def test_the_index_links_the_interactive_page(seed_run):
+    out, _ = seed_run
+    index = (out / "reports" / "index.html").read_text(encoding="utf-8")
+    assert 'href="05_explore/term_chart.html"' in index
+    page = out / "reports" / "05_explore" / "term_chart.html"
+    assert page.is_file() and "Content-Security-Policy" in page.read_text(encoding="utf-8")[:2000]
+    manifest = json.loads((out / "reports" / "run.json").read_text(encoding="utf-8"))
+    assert manifest["outputs"]["reports/05_explore/term_chart.html"] == file_hash(page)
 
 
 def test_keep_code_shows_code_cells(seed_run, tmp_path):

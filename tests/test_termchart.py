@@ -47,7 +47,8 @@ def test_counts_are_those_of_the_sentences_and_places_are_ranks(seeds):
     top = table.loc[table["count_a"].idxmax()]
     assert top["y"] == 1
     # z follows the rates: a term typical of a is used more often (per word) by a
-    typical = table[table["typical_of"] == "a"]
+    typical = table[table["typical_of"] == a]
+    assert set(table["group_a"]) == {a} and set(table["group_b"]) == {b}
     assert (typical["per_1k_a"] > typical["per_1k_b"]).all()
     assert len(termchart.term_frequencies(seeds, "origin", a, b, max_terms=5)) == 5
 

@@ -10,8 +10,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .style import (GREY, MAX_GROUPS, OKABE_ITO, add_caption, group_colors, legend_for,
-                    shown_groups, styled)
+from .style import (GREY, MAX_GROUPS, OKABE_ITO, PAGE_WIDTH, add_caption, group_colors,
+                    legend_for, shown_groups, styled)
 
 
 @styled
@@ -127,7 +127,7 @@ def lengths(sizes, groups, group_by="origin", max_listed=40, max_groups=MAX_GROU
 
 @styled
 def heatmap(table, title, colorbar_label, caption, fmt="{:.1f}", cmap="cividis", blocks=(),
-            column_breaks=(), max_cells=(80, 80)):
+            column_breaks=(), max_cells=(80, 30)):
     """Annotated heatmap of a DataFrame (rows x columns as given); returns the figure.
 
     ``blocks``: (first, last) row/column positions of square blocks to outline (e.g. documents
@@ -141,7 +141,7 @@ def heatmap(table, title, colorbar_label, caption, fmt="{:.1f}", cmap="cividis",
         column_breaks = [b for b in column_breaks if b < max_cells[1] - 1]
     values = table.to_numpy(dtype=float)
     n_rows, n_cols = values.shape
-    fig, ax = plt.subplots(figsize=(max(6, 0.62 * n_cols + 3.5), max(2.5, 0.42 * n_rows + 2.2)))
+    fig, ax = plt.subplots(figsize=(min(PAGE_WIDTH, max(8, 0.5 * n_cols + 3.5)), max(2.5, 0.42 * n_rows + 2.2)))
     colormap = matplotlib.colormaps[cmap].copy()
     colormap.set_bad("white")  # zero and missing cells stay blank
     shown = np.where(values > 0, values, np.nan)
@@ -149,12 +149,12 @@ def heatmap(table, title, colorbar_label, caption, fmt="{:.1f}", cmap="cividis",
     ax.set_xticks(range(n_cols), table.columns, rotation=40, ha="right")
     ax.set_yticks(range(n_rows), table.index)
     ax.spines[:].set_visible(False)
-    if n_rows * n_cols <= 600:
+    if n_rows * n_cols <= 600 and n_cols <= 20:
         top = np.nanmax(values) if np.isfinite(values).any() else 0
         for (i, j), value in np.ndenumerate(values):
             if np.isfinite(value) and value > 0:
                 light = value > 0.6 * top
-                ax.text(j, i, fmt.format(value), ha="center", va="center", fontsize=7.5,
+                ax.text(j, i, fmt.format(value), ha="center", va="center", fontsize=8,
                         color="black" if light else "white")
     for first, last in blocks:
         ax.add_patch(matplotlib.patches.Rectangle((first - 0.5, first - 0.5), last - first + 1,
@@ -202,10 +202,10 @@ def interval_bars(table, title, xlabel, caption, group_title, max_groups=MAX_GRO
         ax.set_title(title)
         legend_for(ax, colors, group_title)
     else:
-        columns = min(4, len(groups))
+        columns = min(3, len(groups))
         rows = int(np.ceil(len(groups) / columns))
         fig, axes = plt.subplots(rows, columns, sharex=True, sharey=True, squeeze=False,
-                                 figsize=(3.2 * columns + 2.5, max(3, 0.22 * len(labels) + 1) * rows))
+                                 figsize=(2.8 * columns + 2.5, max(3, 0.22 * len(labels) + 1) * rows))
         for ax in axes.flat[len(groups):]:
             ax.set_visible(False)
         for ax, group in zip(axes.flat, groups):
@@ -225,9 +225,22 @@ def interval_bars(table, title, xlabel, caption, group_title, max_groups=MAX_GRO
     return fig
 
 
+def _spaced_labels(dates, span, gap=0.2):
+    """"YYYY-MM-DD" for each date, blank where it is closer than ``gap`` of ``span`` to the
+    last labelled one (two events weeks apart would print over each other)."""
+    labels, last = [], None
+    for date in dates:
+        if last is None or (date - last) >= span * gap:
+            labels.append(date.strftime("%Y-%m-%d"))
+            last = date
+        else:
+            labels.append("")
+    return labels
+
+
 @styled
-def small_multiples_over_time(table, title, ylabel, caption, columns=5):
-    """One small panel per category: rate by date, shared axes.
+def small_multiples_over_time(table, title, ylabel, caption, columns=4):
+    """One small panel per category: rate by date (a stem per date, dates not joined), shared axes.
 
     Parameters
     ----------
@@ -241,20 +254,30 @@ def small_multiples_over_time(table, title, ylabel, caption, columns=5):
                              figsize=(2.6 * columns + 1, 2.0 * rows + 1))
     for ax in axes.flat[len(labels):]:
         ax.set_visible(False)
+    # Events are separate readings, not a series: a stem per date, no line joining dates that
+    # may be a year apart; the axis reaches past the first and last date.
+    dates = pd.to_datetime(pd.Series(sorted(table["date"].unique())))
+    span = (dates.iloc[-1] - dates.iloc[0]) if len(dates) > 1 else pd.Timedelta(days=30)
+    pad = max(span * 0.08, pd.Timedelta(days=5))
     for ax, label in zip(axes.flat, labels):
         part = table[table["label"] == label].sort_values("date")
-        ax.plot(part["date"], part["rate_per_1k"], color=OKABE_ITO[0], linewidth=1.2)
+        ax.vlines(part["date"], 0, part["rate_per_1k"], color=OKABE_ITO[0], linewidth=1.2)
         ax.scatter(part["date"], part["rate_per_1k"], s=10 + 8 * part["documents"],
                    color=OKABE_ITO[0], zorder=3)
-        ax.set_title(label, fontsize=9, fontweight="normal")
+        ax.set_title(label, fontsize=10, fontweight="normal")
         ax.grid(axis="y", color="#eeeeee")
-        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(3))
-        ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%Y-%m"))
-        ax.tick_params(axis="x", labelsize=7.5, labelrotation=30)
+        ax.set_xlim(dates.iloc[0] - pad, dates.iloc[-1] + pad)
+        if len(dates) <= 4:  # few dates: a tick at each, labelled where labels do not collide
+            ax.set_xticks(dates, _spaced_labels(dates, span))
+        else:
+            ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
+            ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%Y-%m"))
+        ax.tick_params(axis="both", labelsize=9)
+        ax.tick_params(axis="x", labelrotation=30)
     for ax in axes[:, 0]:
-        ax.set_ylabel(ylabel, fontsize=8)
+        ax.set_ylabel(ylabel, fontsize=9)
     for ax in axes[-1]:
-        ax.set_xlabel("event date", fontsize=8)
+        ax.set_xlabel("event date", fontsize=9)
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
     add_caption(fig, caption, width=140)
     fig.tight_layout()
@@ -262,7 +285,7 @@ def small_multiples_over_time(table, title, ylabel, caption, columns=5):
 
 
 @styled
-def facet_bars(table, facet, title, xlabel, caption, max_facets=12, columns=4, color=None):
+def facet_bars(table, facet, title, xlabel, caption, max_facets=12, columns=3, color=None):
     """One horizontal bar panel per value of ``facet`` (sorted), bars in table order.
 
     Parameters
@@ -303,7 +326,7 @@ def _z_bars(ax, shown, counts_a, counts_b, positive, negative, small=False):
     lines and each bar annotated "a / b" with the counts behind it."""
     y = np.arange(len(shown))
     ax.barh(y, shown["z"], color=[positive if z > 0 else negative for z in shown["z"]])
-    ax.set_yticks(y, shown["term"], fontsize=8 if small else None)
+    ax.set_yticks(y, shown["term"], fontsize=9 if small else None)
     ax.axvline(0, color="black", linewidth=0.8)
     for x in (-1.96, 1.96):
         ax.axvline(x, color=GREY, linewidth=0.7 if small else 0.8, linestyle="--")
@@ -311,7 +334,7 @@ def _z_bars(ax, shown, counts_a, counts_b, positive, negative, small=False):
         ax.annotate(f"{int(a)}/{int(b)}" if small else f"{int(a)} / {int(b)}", (z, yy),
                     xytext=((3 if small else 4) * (1 if z > 0 else -1), 0),
                     textcoords="offset points", ha="left" if z > 0 else "right", va="center",
-                    fontsize=6.5 if small else 7.5, color="#333333")
+                    fontsize=8, color="#333333")
     span = max(2.5, float(np.abs(shown["z"]).max()) * (1.45 if small else 1.35)) if len(shown) else 2.5
     ax.set_xlim(-span, span)
 
@@ -341,7 +364,7 @@ def diverging_bars(table, label_a, label_b, title, caption, n=10):
 
 
 @styled
-def keyness(table, caption, top_n=10, max_groups=12, columns=3):
+def keyness(table, caption, top_n=10, max_groups=12, columns=2):
     """Keyness per group, in the style of quanteda's ``textplot_keyness``: for each group (one
     panel, sorted), its ``top_n`` most typical terms (positive z, in the group's colour) and
     the ``top_n`` least typical (negative z, grey: typical of the other documents), each bar
@@ -423,7 +446,7 @@ def score_dots(table, title, caption):
     labels = list(dict.fromkeys(table["label"]))
     measures = list(dict.fromkeys(table["measure"]))
     fig, axes = plt.subplots(1, len(measures), sharey=True, squeeze=False,
-                             figsize=(3.2 * len(measures) + 2.5, max(2.6, 0.32 * len(labels) + 1.4)))
+                             figsize=(min(PAGE_WIDTH, 2.8 * len(measures) + 2.5), max(2.6, 0.32 * len(labels) + 1.4)))
     y = np.arange(len(labels))
     for ax, measure, color in zip(axes[0], measures, OKABE_ITO):
         part = table[table["measure"] == measure].set_index("label").reindex(labels)
@@ -455,7 +478,7 @@ def rate_points(table, title, ylabel, caption):
     """
     table = table.sort_values("group", key=lambda s: s.astype(str))
     x = np.arange(len(table))
-    fig, ax = plt.subplots(figsize=(max(5, 0.5 * len(table) + 3), 3.6))
+    fig, ax = plt.subplots(figsize=(min(PAGE_WIDTH, max(8, 0.5 * len(table) + 3)), 3.6))
     rate = table["rate_per_1k"].to_numpy(float)
     ax.errorbar(x, rate, yerr=[np.nan_to_num(rate - table["low"].to_numpy(float)),
                                np.nan_to_num(table["high"].to_numpy(float) - rate)],
@@ -489,7 +512,7 @@ def xray(table, labels, title, caption, max_documents=40):
     if len(labels) > max_documents:
         caption += f" Only the first {max_documents} of {len(labels)} documents are drawn."
     fig, axes = plt.subplots(1, len(queries), sharey=True, squeeze=False,
-                             figsize=(3.2 * len(queries) + 3, max(2.4, 0.28 * len(documents) + 1.2)))
+                             figsize=(min(3.2, 8 / len(queries)) * len(queries) + 3, max(2.4, 0.3 * len(documents) + 1.2)))
     row = {d: i for i, d in enumerate(documents)}
     for ax, query in zip(axes[0], queries):
         part = table[(table["query"] == query) & table["doc_id"].isin(row)]
@@ -497,7 +520,7 @@ def xray(table, labels, title, caption, max_documents=40):
         ax.set_xlim(0, 1)
         ax.set_title(query, fontsize=10)
         ax.set_xlabel("position in the document")
-    axes[0][0].set_yticks(range(len(documents)), [labels[d] for d in documents], fontsize=8)
+    axes[0][0].set_yticks(range(len(documents)), [labels[d] for d in documents], fontsize=9)
     axes[0][0].set_ylim(len(documents) - 0.5, -0.5)
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
     add_caption(fig, caption, width=130)

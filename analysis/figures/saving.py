@@ -5,6 +5,8 @@ renamed into place (:func:`analysis.files.atomic_path`).
 """
 from pathlib import Path
 
+import matplotlib
+import matplotlib.text
 import matplotlib.pyplot as plt
 
 from ..files import atomic_path, safe_name, write_table
@@ -12,6 +14,9 @@ from ..files import atomic_path, safe_name, write_table
 # Same inputs -> same SVG ids; no creation date in PNG/SVG metadata.
 SAVE_STYLE = {"svg.hashsalt": "analysis"}
 _METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
+# The column of a rendered report (analysis/templates/report), in CSS pixels: every figure is
+# shown this wide there, so its text is as large as its drawn size allows at this width.
+COLUMN_PX = 1200
 
 
 def save_figure(fig, table, folder, name, dpi=150):
@@ -45,8 +50,39 @@ def save_figure(fig, table, folder, name, dpi=150):
         from IPython.display import Image, display
 
         width = round(fig.get_figwidth() * fig.dpi)
+        png = folder / f"{name}.png"
+        about = {"alt": alt_text(fig), "text_px": smallest_text_px(fig, png, dpi)}
         plt.close(fig)
-        display(Image(filename=str(folder / f"{name}.png"), width=width))
+        display(Image(filename=str(png), width=width, metadata=about))
+
+
+def alt_text(fig):
+    """What a figure shows, for readers who cannot see it: its title and its caption line."""
+    title = fig._suptitle.get_text() if fig._suptitle is not None else ""
+    if not title:
+        title = next((ax.get_title(loc) for ax in fig.axes for loc in ("left", "center")
+                      if ax.get_visible() and ax.get_title(loc)), "")
+    caption = next((t.get_text() for t in fig.texts if t.get_gid() == "caption"), "")
+    return " ".join(f"{title}. {caption}".replace("\n", " ").split()).strip(". ") or "Figure"
+
+
+def smallest_text_px(fig, png, dpi=150, column_px=COLUMN_PX):
+    """Height in CSS pixels of the figure's smallest text once the saved ``png`` is shown at the
+    report's column width (``column_px``): the figure's legibility on the page.
+
+    Returns
+    -------
+    float
+        Font size (points) of the smallest visible text, times the pixels per point of the PNG,
+        times the page's scale (column width / PNG width).
+    """
+    from PIL import Image as PILImage
+
+    sizes = [t.get_fontsize() for t in fig.findobj(matplotlib.text.Text)
+             if t.get_visible() and t.get_text().strip() and (t.axes is None or t.axes.get_visible())]
+    with PILImage.open(png) as image:
+        width = image.size[0]
+    return round(min(sizes, default=0) / 72 * dpi * column_px / width, 1)
 
 
 def _in_notebook():

@@ -16,6 +16,9 @@ OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "
              "#000000")
 GREY = "#999999"
 MAX_GROUPS = 20
+# Widest figure, in inches: a report shows every figure at its column's width (1200 px), and a
+# figure at most this wide keeps 8-point text above 11 px there (see saving.smallest_text_px).
+PAGE_WIDTH = 11
 
 STYLE = {
     "figure.dpi": 100, "font.size": 10, "axes.titlesize": 12, "axes.titleweight": "bold",
@@ -49,7 +52,7 @@ def group_colors(labels):
 def add_caption(fig, text, width=110):
     """Put a one-line (wrapped) caption under the axes: what the figure can and cannot show."""
     fig.text(0.0, -0.02, textwrap.fill(text, width), ha="left", va="top", fontsize=8.5,
-             color="#333333", transform=fig.transFigure)
+             color="#333333", transform=fig.transFigure, gid="caption")
 
 
 def legend_for(ax, colors, title=None):

@@ -71,16 +71,18 @@ def event_theme_coverage(counts, corpus, events):
     pandas.DataFrame
         ``event``, ``doc_id``, ``theme``, ``label``, ``count``, ``tellers`` (documents of the
         event that mention the theme), ``only_here`` (True when this document is the only one
-        of its event to mention the theme). Events sorted, documents and themes in corpus and
-        codebook order.
+        of its event to mention the theme), ``tokens`` (the document's word tokens) and
+        ``rate_per_1k`` (count per 1,000 of them: a longer telling does not look more
+        intense). Events sorted, documents and themes in corpus and codebook order.
     """
     event_of = _event_of(corpus)
-    table = counts[["doc_id", "theme", "label", "count"]].assign(event=counts["doc_id"].map(event_of))
+    table = counts[["doc_id", "theme", "label", "count", "tokens", "rate_per_1k"]].assign(
+        event=counts["doc_id"].map(event_of))
     table = table[table["event"].isin(set(events["event"]))]
     mentions = table[table["count"] > 0].groupby(["event", "theme"])["doc_id"].nunique()
     table = table.assign(tellers=[int(mentions.get((e, t), 0)) for e, t in zip(table["event"], table["theme"])])
     table["only_here"] = (table["count"] > 0) & (table["tellers"] == 1)
-    columns = ["event", "doc_id", "theme", "label", "count", "tellers", "only_here"]
+    columns = ["event", "doc_id", "theme", "label", "count", "tellers", "only_here", "tokens", "rate_per_1k"]
     return table[columns].sort_values("event", kind="stable").reset_index(drop=True)
 
 
@@ -201,7 +203,8 @@ def teller_labels(corpus):
 
 
 def event_coverage_table(coverage, corpus, theme_labels, shown_events):
-    """What the event coverage heatmap shows: theme matches per teller of each shown event.
+    """What the event coverage heatmap shows: theme matches per 1,000 word tokens of each
+    teller of each shown event (rates, so a longer telling does not look more intense).
 
     Parameters
     ----------
@@ -221,7 +224,7 @@ def event_coverage_table(coverage, corpus, theme_labels, shown_events):
     part = coverage[coverage["event"].isin(shown_events)]
     events = corpus.set_index("doc_id")["event"].astype(str)
     labels = dict(zip(corpus["doc_id"], document_labels(corpus)))
-    wide = part.pivot_table(index="label", columns="doc_id", values="count", sort=False)
+    wide = part.pivot_table(index="label", columns="doc_id", values="rate_per_1k", sort=False)
     wide = wide.reindex(index=list(theme_labels),
                         columns=[d for d in corpus["doc_id"] if d in set(part["doc_id"])])
     wide = wide[sorted(wide.columns, key=lambda d: (events[d], labels[d]))]

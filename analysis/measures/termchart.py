@@ -17,8 +17,8 @@ from ..text.processed import as_processed
 from ..text.tokens import features_of_words
 from .keyness import log_odds_dirichlet
 
-TERM_COLUMNS = ["feature", "term", "count_a", "count_b", "per_1k_a", "per_1k_b", "z", "typical_of",
-                "x", "y"]
+TERM_COLUMNS = ["group_a", "group_b", "feature", "term", "count_a", "count_b", "per_1k_a", "per_1k_b", "z",
+                "typical_of", "x", "y"]
 SENTENCE_COLUMNS = ["feature", "side", "group", "doc_id", "sentence_id", "sentence"]
 
 
@@ -97,10 +97,11 @@ def term_frequencies(processed, by, a, b=None, prior=100.0, min_count=2, max_ter
     Returns
     -------
     pandas.DataFrame
-        One row per term, most frequent first: ``feature``, ``term`` (surface form),
+        One row per term, most frequent first: ``group_a`` and ``group_b`` (the two sides'
+        labels; "not <a>" for the rest), ``feature``, ``term`` (surface form),
         ``count_a``, ``count_b``, ``per_1k_a``, ``per_1k_b`` (per 1,000 word tokens of the
-        side, stop words included), ``z`` (positive: typical of a), ``typical_of`` ("a",
-        "b" or "" when |z| < 1.96), ``x`` and ``y`` (dense frequency rank in b and a, 0-1).
+        side, stop words included), ``z`` (positive: typical of a), ``typical_of`` (the label
+        of side a or b, or "" when |z| < 1.96), ``x`` and ``y`` (dense frequency rank in b and a, 0-1).
     """
     processed = as_processed(processed)
     if not isinstance(max_terms, (int, np.integer)) or isinstance(max_terms, bool) or max_terms < 1:
@@ -126,7 +127,10 @@ def term_frequencies(processed, by, a, b=None, prior=100.0, min_count=2, max_ter
         "per_1k_b": 1000 * y_b[keep] / n_b if n_b else 0.0,
         "z": z,
     })
-    table["typical_of"] = np.where(table["z"] >= 1.96, "a", np.where(table["z"] <= -1.96, "b", ""))
+    label_b = f"not {a}" if b is None else b
+    table["typical_of"] = np.where(table["z"] >= 1.96, a, np.where(table["z"] <= -1.96, label_b, ""))
+    table.insert(0, "group_b", label_b)
+    table.insert(0, "group_a", a)
     total = table["count_a"] + table["count_b"]
     table = (table.assign(_total=total).sort_values(["_total", "term"], ascending=[False, True])
              .head(max_terms).drop(columns="_total").reset_index(drop=True))

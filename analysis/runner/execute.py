@@ -29,13 +29,16 @@ import papermill
 from jupyter_client.manager import AsyncKernelManager
 
 from ..errors import ParameterError
+from ..files import write_table
 from ..measures.describe import corpus_summary
+from ..measures.findings import findings_table
 from ..rules import rules_for
 from ..text.cache import load_processed
 from ..text.parallel import check_n_jobs
 from .parameters import check_against, check_values, parse_value, plain_value
 from .provenance import input_hashes, output_hashes, package_versions, write_run_manifest
-from .render import add_header, header_markdown, index_html, notebook_summary, render_html
+from .render import (add_header, findings_markdown, header_markdown, index_html, notebook_summary,
+                     render_html)
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 # Installed (pip install .): the notebooks are package data, analysis/notebooks/. In a
@@ -207,7 +210,9 @@ def run_notebook(notebook, corpus_dir, out_dir, parameters=None, log=print, corp
                 "report": str(failed), "error": _describe_failure(exc)}
     (out_dir / "figures").mkdir(parents=True, exist_ok=True)
     produced = staging / "figures" / name
+    findings = findings_table(produced)
     if produced.exists():
+        write_table(findings, produced / "findings.csv")
         _replace_folder(produced, out_dir / "figures" / name)
     pages = staging / "reports" / name  # interactive pages (analysis.figures.saving.page_folder)
     if pages.exists():
@@ -221,7 +226,9 @@ def run_notebook(notebook, corpus_dir, out_dir, parameters=None, log=print, corp
     _settle_report(executed, values, shown)
     effective = {k: parse_value(v) if isinstance(v, str) else v for k, v in declared.items()}
     effective.update(values, **shown)
-    add_header(executed, header_markdown(name, corpus_line, effective, package_versions()))
+    title, _ = notebook_summary(executed)
+    add_header(executed, header_markdown(name, corpus_line, effective, package_versions()),
+               findings_markdown(findings, name, title))
     render_html(executed, staging / f"{name}.html", keep_code)
     os.replace(executed, report)
     os.replace(staging / f"{name}.html", report.with_suffix(".html"))

@@ -9,7 +9,19 @@ from ..figures.saving import figure_folder
 from ..measures.codebook import load_codebook
 from ..text.cache import load_processed
 from ..text.corpus import require_column
-from .render import warnings_markdown
+from .render import table_html, warnings_markdown
+
+
+def readable_tables():
+    """Show DataFrames in this kernel as :func:`analysis.runner.render.table_html` makes them:
+    percentages and two decimals, whole sentences, every cell escaped (in JupyterLab and in the
+    rendered reports alike)."""
+    import pandas as pd
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is not None:
+        shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, table_html)
 
 
 def open_corpus(notebook, corpus_dir, out_dir, rules_dir=None, group_by=None, codebook_path=False):
@@ -29,6 +41,7 @@ def open_corpus(notebook, corpus_dir, out_dir, rules_dir=None, group_by=None, co
     types.SimpleNamespace
         ``processed``, ``corpus`` (its documents), ``codebook`` (or None), ``figures`` (folder).
     """
+    readable_tables()
     processed = load_processed(corpus_dir, rules_dir=rules_dir)
     if processed.warnings:
         display(Markdown(warnings_markdown(processed.warnings)))

@@ -10,6 +10,7 @@ ordinary paragraphs too.)
 import html
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import nbformat
 from nbconvert import HTMLExporter
@@ -87,15 +88,109 @@ def header_markdown(notebook_name, corpus_line, parameters, versions):
             f"**Parameters:** {shown}  \n**Made with:** {made_with}")
 
 
-def add_header(report_path, text):
-    """Put ``text`` as the first cell of the executed notebook (replacing an earlier header)."""
+def add_header(report_path, text, findings=None):
+    """Put ``text`` as the first cell of the executed notebook, and ``findings`` (Markdown, see
+    :func:`findings_markdown`) as the second, replacing earlier ones."""
     nb = nbformat.read(report_path, as_version=4)
-    nb.cells = [c for c in nb.cells if c.get("id") != "report-header"]
-    cell = nbformat.v4.new_markdown_cell(text)
-    cell["id"] = "report-header"
-    nb.cells.insert(0, cell)
+    nb.cells = [c for c in nb.cells if c.get("id") not in ("report-header", "report-findings")]
+    added = [("report-header", text)] + ([("report-findings", findings)] if findings else [])
+    for position, (cell_id, source) in enumerate(added):
+        cell = nbformat.v4.new_markdown_cell(source)
+        cell["id"] = cell_id
+        nb.cells.insert(position, cell)
     with atomic_path(report_path) as temporary:
         nbformat.write(nb, temporary)
+
+
+def findings_markdown(findings, notebook, title=""):
+    """"What this run shows": one line per finding, its number in bold, with links to the
+    table (and figure) it was read from, as seen from ``OUT/reports/``.
+
+    Parameters
+    ----------
+    findings : pandas.DataFrame
+        As :func:`analysis.measures.findings.findings_table`.
+    notebook : str
+        The notebook's name (its tables are in ``../figures/<notebook>/``).
+    """
+    heading = "## What this run shows" + (f": {escape_markdown(title)}" if title else "")
+    if findings.empty:
+        return (f"{heading}\n\nNo finding could be read from this notebook's tables; the sections "
+                "below show what there is.")
+    folder = f"../figures/{quote(notebook)}/"
+    lines = [heading, ""]
+    for row in findings.itertuples():
+        text, number = escape_markdown(row.finding), escape_markdown(row.number)
+        # the number in bold where it stands alone ("2" is not the 2 of "2025")
+        text = re.sub(rf"(?<![\w.]){re.escape(number)}(?![\w])", lambda m: f"**{m.group(0)}**", text, count=1)
+        links = f"[table]({folder}{quote(row.table)})"
+        if row.figure:
+            links += f", [figure]({folder}{quote(row.figure)})"
+        lines.append(f"- {text} ({links})")
+    lines += ["", f"Each finding is read from the table it links (all of them: `findings.csv`); the sections below "
+              "show how each number was made."]
+    return "\n".join(lines)
+
+
+def table_html(frame, max_rows=60):
+    """A DataFrame as a readable HTML table: shares as percentages, other decimals to two
+    places (three significant digits below 0.01), text whole (the page wraps it), every cell
+    escaped; beyond ``max_rows`` rows only the first are shown, with a note.
+
+    Share-like columns are those named ``share``, ``*_share``, ``share_*``, ``prevalence`` or
+    ``proportion``.
+    """
+    import pandas as pd
+
+    def decimal(value):
+        if pd.isna(value):
+            return ""
+        return f"{value:.2g}" if 0 < abs(value) < 0.01 else f"{value:,.2f}"
+
+    def percent(value):
+        return "" if pd.isna(value) else f"{100 * value:.1f}%"
+
+    shown = frame.head(max_rows)
+    formatters = {}
+    for column in shown.columns:
+        if pd.api.types.is_float_dtype(shown[column]):
+            name = str(column[-1] if isinstance(column, tuple) else column).lower()
+            share = name in ("share", "prevalence", "proportion") or name.startswith("share_") or name.endswith("_share")
+            formatters[column] = percent if share else decimal
+    with pd.option_context("display.max_colwidth", None):
+        body = shown.to_html(formatters=formatters, escape=True, na_rep="", border=0,
+                             classes="dataframe readable")
+    if len(frame) > max_rows:
+        body += f"<p><em>First {max_rows} of {len(frame):,} rows; the CSV table has all.</em></p>"
+    return body
+
+
+def contents_html(body):
+    """The page ``body`` with a table of contents (its second-level headings, linked) put
+    after the findings cell (or at the top of the notebook when there is none)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(body, features="html.parser")
+    headings = [h for h in soup.find_all("h2") if h.get("id") and not h.get_text().startswith("What this run shows")]
+    if not headings:
+        return body
+    nav = soup.new_tag("nav", attrs={"class": "toc", "aria-label": "Contents"})
+    title = soup.new_tag("h2", attrs={"id": "contents"})
+    title.string = "Contents"
+    nav.append(title)
+    items = soup.new_tag("ol")
+    for h in headings:
+        item, link = soup.new_tag("li"), soup.new_tag("a", href=f"#{h['id']}")
+        link.string = h.get_text().rstrip("\u00b6").strip()
+        item.append(link)
+        items.append(item)
+    nav.append(items)
+    anchor = soup.find(id="cell-id=report-findings") or soup.find(id="cell-id=report-header")
+    if anchor is not None:
+        anchor.insert_after(nav)
+    else:
+        soup.find("main").insert(0, nav)
+    return str(soup)
 
 
 def render_html(report_path, html_path, keep_code=False):
@@ -106,11 +201,12 @@ def render_html(report_path, html_path, keep_code=False):
     keep_code : bool, default False
         Show code cells; by default only text, tables and figures are shown.
     """
+    # Headings keep their ids (their anchor links are hidden by the template) for the contents.
     exporter = HTMLExporter(extra_template_basedirs=[str(TEMPLATES)], template_name="report",
                             embed_images=True, exclude_input=not keep_code,
-                            exclude_input_prompt=True, exclude_output_prompt=True,
-                            exclude_anchor_links=True)
+                            exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_filename(str(report_path))
+    body = contents_html(body)
     with atomic_path(html_path) as temporary:
         Path(temporary).write_text(body, encoding="utf-8")
 
@@ -119,7 +215,7 @@ def notebook_summary(report_path):
     """Title and first sentence of a notebook's first Markdown cell (after the header)."""
     nb = nbformat.read(report_path, as_version=4)
     for cell in nb.cells:
-        if cell.cell_type == "markdown" and cell.get("id") != "report-header":
+        if cell.cell_type == "markdown" and cell.get("id") not in ("report-header", "report-findings"):
             lines = [l.strip() for l in cell.source.splitlines() if l.strip()]
             title = lines[0].lstrip("# ") if lines else ""
             text = " ".join(l for l in lines[1:] if not l.startswith("#"))
