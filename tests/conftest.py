@@ -1,6 +1,11 @@
 import csv
+import html
+import json
 import os
 import random
+import re
+import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -38,6 +43,23 @@ def write_corpus(folder, documents, columns=None):
             data = doc["text"] if isinstance(doc["text"], bytes) else doc["text"].encode("utf-8")
             (folder / doc["file"]).write_bytes(data)
     return folder
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def browser_result(harness, profile, budget_ms=10000):
+    """Open the page ``harness`` (a file) in headless Chromium, offline, and return the JSON its
+    script wrote into ``<pre id="result">`` (``profile``: a fresh folder for Chromium)."""
+    done = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={profile}", "--allow-file-access-from-files",
+         f"--virtual-time-budget={budget_ms}", "--dump-dom", Path(harness).as_uri()],
+        capture_output=True, text=True, timeout=120)
+    found = re.search(r'<pre id="result">(.*?)</pre>', done.stdout, re.S)
+    assert found, f"Chromium gave no result for {Path(harness).name}: {done.stderr[-500:]}"
+    return json.loads(html.unescape(found.group(1)))
 
 
 def document(doc_id, text, **values):

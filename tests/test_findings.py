@@ -1,6 +1,5 @@
 """Pages for readers: findings read from the tables, readable tables, contents."""
 import pandas as pd
-import pytest
 
 from analysis.measures.findings import FINDERS, findings_table
 from analysis.runner.render import contents_html, findings_markdown, table_html

@@ -3,7 +3,6 @@ import html
 import json
 import re
 import shutil
-import subprocess
 
 import nbformat
 import pandas as pd
@@ -15,11 +14,10 @@ import analysis
 from analysis.runner.execute import NOTEBOOKS
 from analysis.text.fingerprint import file_hash
 from analysis.runner.render import escape_markdown, render_html
-from conftest import ROOT, SEED_RUN_PARAMETERS, SEEDS
+from conftest import CHROMIUM, ROOT, SEED_RUN_PARAMETERS, SEEDS, browser_result
 
 QUIET = {"log": lambda *_: None}
 NAMES = sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb"))
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 ERROR_TEXT = re.compile(r"Traceback|\b[A-Z]\w*Error\b|Exception\b")
 
 
@@ -139,15 +137,7 @@ def _browse(page, tmp_path):
     """Load ``page`` from disk in headless Chromium; its images' sizes and visible text."""
     harness = tmp_path / f"harness_{page.stem}.html"
     harness.write_text(HARNESS.format(src=page.resolve().as_uri()), encoding="utf-8")
-    done = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={tmp_path / 'chromium-profile'}", "--allow-file-access-from-files",
-         "--virtual-time-budget=10000", "--dump-dom", harness.as_uri()],
-        capture_output=True, text=True, timeout=120)
-    found = re.search(r'<pre id="result">(.*?)</pre>', done.stdout, re.S)
-    assert found, f"Chromium gave no result for {page.name}: {done.stderr[-500:]}"
-    return json.loads(html.unescape(found.group(1)))
+    return browser_result(harness, tmp_path / "chromium-profile")
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian: apt-get install chromium; "

@@ -1,23 +1,19 @@
 """The term chart: its tables trace back to sentences, and its page opens offline, safely."""
 import base64
 import hashlib
-import html
 import json
 import re
-import shutil
-import subprocess
 from collections import Counter
 
 import pytest
 
 import analysis
 from analysis import ParameterError
-from analysis.figures import charts, interactive
+from analysis.figures import interactive
 from analysis.measures import termchart
 from analysis.text.tokens import features_of_words
-from conftest import SEEDS, document
+from conftest import CHROMIUM, SEEDS, browser_result, document
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
 
 @pytest.fixture(scope="module")
@@ -184,15 +180,7 @@ def test_a_term_can_be_chosen_offline_in_a_real_browser(hostile_page, tmp_path):
     clicked = len(table) - 1
     harness = tmp_path / "harness.html"
     harness.write_text(HARNESS.format(src=page.resolve().as_uri(), typed="Trade", point=clicked), encoding="utf-8")
-    done = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={tmp_path / 'profile'}", "--allow-file-access-from-files",
-         "--virtual-time-budget=20000", "--dump-dom", harness.as_uri()],
-        capture_output=True, text=True, timeout=120)
-    found = re.search(r'<pre id="result">(.*?)</pre>', done.stdout, re.S)
-    assert found, f"Chromium gave no result: {done.stderr[-500:]}"
-    seen = json.loads(html.unescape(found.group(1)))
+    seen = browser_result(harness, tmp_path / "profile", budget_ms=20000)
     assert seen["ready"] and seen["points"] == len(table)
     # typed: both sides' sentences, the hostile one shown as text, nothing injected
     assert seen["typed"]["chosen"] == "trade"

@@ -127,7 +127,7 @@ def findings_markdown(findings, notebook, title=""):
         if row.figure:
             links += f", [figure]({folder}{quote(row.figure)})"
         lines.append(f"- {text} ({links})")
-    lines += ["", f"Each finding is read from the table it links (all of them: `findings.csv`); the sections below "
+    lines += ["", "Each finding is read from the table it links (all of them: `findings.csv`); the sections below "
               "show how each number was made."]
     return "\n".join(lines)
 
