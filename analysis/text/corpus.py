@@ -21,6 +21,7 @@ from ..rules import rules_for
 from .boilerplate import repeated_lines
 from .cleaning import clean_texts, clean_with_removals, normalize_unicode
 from .normalize import normalization_changes
+from .stages import stage
 
 MANIFEST = "manifest.csv"
 REQUIRED_COLUMNS = ("doc_id", "file", "outlet", "origin", "source_type", "event_date")
@@ -246,16 +247,19 @@ def load_corpus(path, n_jobs=1, rules=None):
         places.append(f"{where}: document is empty after cleaning ({row['file']}"
                       + (f", lines {row['first_line'] or 1}-{row['last_line'] or 'end'}"
                          if row["first_line"] or row["last_line"] else "") + ")")
-    raws = ["" if raw is None else raw for raw in records]
-    repeated = outlet_furniture(raws, list(manifest["outlet"]), rules)
-    titles = [normalize_unicode(t, rules)[0] for t in manifest["title"]]
-    cleaned = clean_texts(raws, n_jobs, rules, repeated, titles)
+    with stage("clean"):
+        raws = ["" if raw is None else raw for raw in records]
+        repeated = outlet_furniture(raws, list(manifest["outlet"]), rules)
+        titles = [normalize_unicode(t, rules)[0] for t in manifest["title"]]
+        cleaned = clean_texts(raws, n_jobs, rules, repeated, titles)
     problems += [place for raw, text, place in zip(records, cleaned, places)
                  if raw is not None and not text]
     if problems:
         raise CorpusError(problems, corpus_dir)
 
-    for message in language_warnings(manifest["doc_id"], cleaned, where=MANIFEST):
+    with stage("clean"):
+        messages = language_warnings(manifest["doc_id"], cleaned, where=MANIFEST)
+    for message in messages:
         warnings.warn(message, CorpusWarning, stacklevel=2)
 
     described = set(files["path"].values())

@@ -21,6 +21,7 @@ from ..errors import ParameterError
 from ..rules import SHIPPED
 from .parallel import chunk_results
 from .sentences import sentence_spans
+from .stages import stage
 from .tokens import MWE_SEPARATOR, stem, stop_words, surface_forms_of_counts, word_tokens
 
 METADATA_EXCLUDE = ("raw_text", "text")
@@ -86,24 +87,30 @@ def _chunk_counts(texts, rules=SHIPPED):
     found = {"sentences_per_document": array("l"), "paragraph": array("l"), "start": array("l"),
              "end": array("l"), "sentence": [], "words": [], "tokens": array("l"),
              "features": [], "counts": [], "forms": Counter()}
-    for text in texts:
-        words = []
-        spans = sentence_spans(text, rules)
-        found["sentences_per_document"].append(len(spans))
-        for paragraph, start, end in spans:
-            sentence = text[start:end]
-            tokens = word_tokens(sentence, rules=rules)
-            found["paragraph"].append(paragraph)
-            found["start"].append(start)
-            found["end"].append(end)
-            found["sentence"].append(sentence)
-            found["words"].append(" ".join(tokens))
-            found["tokens"].append(len(tokens))
-            words += [w for w in tokens if w not in stops]
-        found["forms"].update(words)
-        counted = Counter(map(stem, words))
-        found["features"].append(tuple(counted))
-        found["counts"].append(array("l", counted.values()))
+    with stage("sentences"):
+        spans = [sentence_spans(text, rules) for text in texts]
+    with stage("words"):
+        document_words = []
+        for text, found_spans in zip(texts, spans):
+            found["sentences_per_document"].append(len(found_spans))
+            words = []
+            for paragraph, start, end in found_spans:
+                sentence = text[start:end]
+                tokens = word_tokens(sentence, rules=rules)
+                found["paragraph"].append(paragraph)
+                found["start"].append(start)
+                found["end"].append(end)
+                found["sentence"].append(sentence)
+                found["words"].append(" ".join(tokens))
+                found["tokens"].append(len(tokens))
+                words += [w for w in tokens if w not in stops]
+            document_words.append(words)
+    with stage("counts"):
+        for words in document_words:
+            found["forms"].update(words)
+            counted = Counter(map(stem, words))
+            found["features"].append(tuple(counted))
+            found["counts"].append(array("l", counted.values()))
     return found
 
 
@@ -192,6 +199,11 @@ def dfm_from_counts(corpus, found, weighting="count", min_df=1, max_df=1.0, **ve
     found : dict
         As returned by :func:`document_counts`.
     """
+    with stage("matrix"):
+        return _dfm_from_counts(corpus, found, weighting, min_df, max_df, **vectorizer_args)
+
+
+def _dfm_from_counts(corpus, found, weighting, min_df, max_df, **vectorizer_args):
     counts = list(zip(found["features"], found["counts"]))
     vectorizers = {"count": CountVectorizer, "tfidf": TfidfVectorizer}
     if weighting not in vectorizers:
