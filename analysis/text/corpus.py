@@ -12,15 +12,18 @@ import re
 import unicodedata
 import warnings
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+import polars as pl
 
 from ..errors import CorpusError, CorpusWarning, ParameterError
 from ..rules import rules_for
 from .boilerplate import repeated_lines
 from .cleaning import clean_texts, clean_with_removals, normalize_unicode
 from .normalize import normalization_changes
+from .dialect import characters, class_of
 from .stages import stage
 
 MANIFEST = "manifest.csv"
@@ -287,19 +290,39 @@ _ENGLISH = frozenset("the of and to in a is that for on with as by was at are be
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+@lru_cache(maxsize=None)
+def _language_classes():
+    """Python's ``[^\W\d_]`` (a letter) written out for polars, and the letters that are not
+    Latin (``"a" <= c.lower() <= "z"`` is false), also written out (see
+    :mod:`analysis.text.dialect`)."""
+    letters = characters(_WORD.pattern[:-1])
+    return class_of(letters), class_of(c for c in letters if not "a" <= c.lower() <= "z")
+
+
 def language_warnings(doc_ids, texts, where=MANIFEST, min_words=20):
     """A message for every text that does not look English: few Latin letters, or few English
     function words (a Chinese text would become a handful of "tokens"; a Russian one would keep
-    all its stop words; every theme rate would be 0 and look like absence)."""
+    all its stop words; every theme rate would be 0 and look like absence).
+
+    Counted in polars over all texts at once: words are runs of letters (Python's
+    ``[^\W\d_]+``), letters the characters in them."""
+    letter, not_latin = _language_classes()
+    text = pl.col("text")
+    counts = pl.DataFrame({"text": pl.Series(list(texts), dtype=pl.String)}).lazy().with_columns(
+        words=text.str.extract_all(letter + "+")).select(
+        letters=text.str.len_chars() - text.str.replace_all(letter + "+", "").str.len_chars(),
+        not_latin=text.str.count_matches(not_latin),
+        words=pl.col("words").list.len(),
+        english=pl.col("words").list.eval(
+            pl.element().str.to_lowercase().is_in(sorted(_ENGLISH))).list.sum(),
+    ).collect()
     messages = []
-    for doc_id, text in zip(doc_ids, texts):
-        words = _WORD.findall(text)
-        letters = sum(len(w) for w in words)
+    for doc_id, letters, not_latin, words, english in zip(doc_ids, *counts.get_columns()):
         if not letters:
             continue
-        latin = sum(1 for w in words for c in w if "a" <= c.lower() <= "z") / letters
-        english = sum(1 for w in words if w.lower() in _ENGLISH) / max(1, len(words))
-        if latin < 0.6 or (len(words) >= min_words and english < 0.12):
+        latin = (letters - not_latin) / letters
+        english = english / max(1, words)
+        if latin < 0.6 or (words >= min_words and english < 0.12):
             messages.append(f"{doc_id}: the text does not look English ({latin:.0%} of its letters are "
                             f"Latin, {english:.0%} of its words English function words); the rules count "
                             f"English words, so its rates will read as absence. Translate it or leave "
