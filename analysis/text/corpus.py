@@ -292,7 +292,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 @lru_cache(maxsize=None)
 def _language_classes():
-    """Python's ``[^\W\d_]`` (a letter) written out for polars, and the letters that are not
+    """Python's ``[^\\W\\d_]`` (a letter) written out for polars, and the letters that are not
     Latin (``"a" <= c.lower() <= "z"`` is false), also written out (see
     :mod:`analysis.text.dialect`)."""
     letters = characters(_WORD.pattern[:-1])
@@ -305,7 +305,7 @@ def language_warnings(doc_ids, texts, where=MANIFEST, min_words=20):
     all its stop words; every theme rate would be 0 and look like absence).
 
     Counted in polars over all texts at once: words are runs of letters (Python's
-    ``[^\W\d_]+``), letters the characters in them."""
+    ``[^\\W\\d_]+``), letters the characters in them."""
     letter, not_latin = _language_classes()
     text = pl.col("text")
     counts = pl.DataFrame({"text": pl.Series(list(texts), dtype=pl.String)}).lazy().with_columns(

@@ -7,13 +7,13 @@ averaged by any manifest column (origin, outlet, year, ...). :func:`dfm_weight` 
 :func:`dfm_subset` derive weighted or smaller matrices from the processed corpus's counts
 without tokenising again, and :func:`unit_matrix` counts passages made of its sentences.
 """
-from array import array
 from collections import Counter
 from dataclasses import dataclass
 from itertools import chain, repeat
 
 import numpy as np
 import pandas as pd
+import polars as pl
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
@@ -22,7 +22,7 @@ from ..rules import SHIPPED
 from .parallel import chunk_results
 from .sentences import sentence_spans
 from .stages import stage
-from .tokens import MWE_SEPARATOR, stem, stop_words, surface_forms_of_counts, word_tokens
+from .tokens import MWE_SEPARATOR, sentence_words, stem, stop_words, surface_forms_of_counts
 
 METADATA_EXCLUDE = ("raw_text", "text")
 
@@ -79,39 +79,61 @@ class DocumentFeatureMatrix:
 def _chunk_counts(texts, rules=SHIPPED):
     """The unit of parallel work: sentences, their words and feature counts of ``texts``.
 
-    Returns the columns :func:`document_counts` describes. Columns of arrays rather than a
-    tuple per sentence or a Counter per document: at 100 MB of text those would take more
-    memory than the text itself, and they travel between processes more slowly.
+    Sentences are found per document (Punkt's rules); every later step runs over the whole
+    chunk at once in polars (see :func:`analysis.text.tokens.sentence_words`): the words of
+    all sentences, stop words, stems (once per distinct word) and the counts per document,
+    kept as one long table (document, feature, count) rather than a Counter per document.
     """
-    stops = stop_words(rules)
-    found = {"sentences_per_document": array("l"), "paragraph": array("l"), "start": array("l"),
-             "end": array("l"), "sentence": [], "words": [], "tokens": array("l"),
-             "features": [], "counts": [], "forms": Counter()}
+    texts = list(texts)
     with stage("sentences"):
         spans = [sentence_spans(text, rules) for text in texts]
+        per_document = np.fromiter(map(len, spans), dtype=np.int64, count=len(spans))
+        where = np.array([span for found in spans for span in found], dtype=np.int64).reshape(-1, 3)
+        sentences = [text[start:end] for text, found in zip(texts, spans) for _, start, end in found]
+        del spans
     with stage("words"):
-        document_words = []
-        for text, found_spans in zip(texts, spans):
-            found["sentences_per_document"].append(len(found_spans))
-            words = []
-            for paragraph, start, end in found_spans:
-                sentence = text[start:end]
-                tokens = word_tokens(sentence, rules=rules)
-                found["paragraph"].append(paragraph)
-                found["start"].append(start)
-                found["end"].append(end)
-                found["sentence"].append(sentence)
-                found["words"].append(" ".join(tokens))
-                found["tokens"].append(len(tokens))
-                words += [w for w in tokens if w not in stops]
-            document_words.append(words)
+        table = sentence_words(sentences, rules)
+        made = pl.DataFrame({"text": pl.arange(0, len(sentences), dtype=pl.UInt32, eager=True)}).join(
+            table.group_by("text").agg(words=pl.col("word").str.join(" "), tokens=pl.len()),
+            on="text", how="left", maintain_order="left")
+        words = made["words"].fill_null("").to_list()
+        tokens = made["tokens"].fill_null(0).to_numpy().astype(np.int64)
+        del made
     with stage("counts"):
-        for words in document_words:
-            found["forms"].update(words)
-            counted = Counter(map(stem, words))
-            found["features"].append(tuple(counted))
-            found["counts"].append(array("l", counted.values()))
-    return found
+        document = np.repeat(np.arange(len(texts), dtype=np.uint32), per_document)
+        kept = table.filter(~pl.col("word").is_in(sorted(stop_words(rules))))
+        kept = kept.select(document=pl.Series(document[kept["text"].to_numpy()], dtype=pl.UInt32),
+                           word=pl.col("word"))
+        del table
+        forms = kept.group_by("word").len()
+        written = forms["word"]
+        features = pl.Series([stem(w) for w in written.to_list()], dtype=pl.String)
+        # in order of first appearance, as a Counter per document had them (scikit-learn's
+        # vectorisers number features in the order they first see them)
+        counts = kept.with_columns(feature=pl.col("word").replace_strict(written, features)).group_by(
+            "document", "feature", maintain_order=True).len("count")
+        forms = Counter(dict(zip(written.to_list(), forms["len"].to_list())))
+    return {"documents": len(texts), "sentences_per_document": per_document,
+            "paragraph": where[:, 0], "start": where[:, 1], "end": where[:, 2],
+            "sentence": sentences, "words": words, "tokens": tokens, "counts": counts,
+            "forms": forms}
+
+
+def _merged(chunks):
+    """The results of consecutive chunks as one (documents numbered through)."""
+    found = chunks[0]
+    if len(chunks) == 1:
+        return found
+    offsets = np.cumsum([0] + [chunk["documents"] for chunk in chunks[:-1]])
+    return {
+        "documents": sum(chunk["documents"] for chunk in chunks),
+        **{key: np.concatenate([chunk[key] for chunk in chunks])
+           for key in ("sentences_per_document", "paragraph", "start", "end", "tokens")},
+        **{key: [value for chunk in chunks for value in chunk[key]] for key in ("sentence", "words")},
+        "counts": pl.concat([chunk["counts"].with_columns(pl.col("document") + int(offset))
+                             for chunk, offset in zip(chunks, offsets)]),
+        "forms": sum((chunk["forms"] for chunk in chunks), Counter()),
+    }
 
 
 def document_counts(texts, n_jobs=1, rules=SHIPPED):
@@ -126,26 +148,23 @@ def document_counts(texts, n_jobs=1, rules=SHIPPED):
         Cleaned documents.
     n_jobs : int, default 1
         Worker processes (joblib's meaning: -1 = every core). The result does not depend on it.
+        Within a process, polars uses every core for the steps it runs.
     rules : analysis.rules.RuleSet
         Whose abbreviations, spelling, aliases, expressions and stop words apply.
 
     Returns
     -------
     dict
-        ``sentences_per_document`` (array, one per text); per sentence, in text order:
-        ``paragraph``, ``start``, ``end`` (arrays: paragraph number and character span in its
-        text), ``sentence`` (list of str, as written), ``words`` (list of str: the word tokens,
-        stop words included, joined by spaces), ``tokens`` (array: how many); per text:
-        ``features`` (tuple of features) and ``counts`` (array, how often each); ``forms``
-        (Counter: word form -> times written, stop words out, for
+        ``documents`` (how many texts); ``sentences_per_document`` (array, one per text); per
+        sentence, in text order: ``paragraph``, ``start``, ``end`` (arrays: paragraph number
+        and character span in its text), ``sentence`` (list of str, as written), ``words``
+        (list of str: the word tokens, stop words included, joined by spaces), ``tokens``
+        (array: how many); ``counts`` (polars DataFrame: ``document`` (position of the text),
+        ``feature``, ``count``, one row per feature a text has); ``forms`` (Counter: word form
+        -> times written, stop words out, for
         :func:`analysis.text.tokens.surface_forms_of_counts`).
     """
-    chunks = chunk_results(_chunk_counts, texts, n_jobs, rules)
-    found = chunks[0]
-    for chunk in chunks[1:]:
-        for key, values in chunk.items():
-            found[key] += values
-    return found
+    return _merged(chunk_results(_chunk_counts, texts, n_jobs, rules))
 
 
 def _repeated(document):
@@ -203,11 +222,42 @@ def dfm_from_counts(corpus, found, weighting="count", min_df=1, max_df=1.0, **ve
         return _dfm_from_counts(corpus, found, weighting, min_df, max_df, **vectorizer_args)
 
 
+def _count_matrix(found):
+    """The count matrix and its (sorted) features straight from the long table of counts:
+    what ``CountVectorizer`` gives with its defaults, without a Python object per count."""
+    counts = found["counts"]
+    vocabulary = counts["feature"].unique().sort()
+    table = counts.join(pl.DataFrame({"feature": vocabulary,
+                                      "column": pl.arange(0, len(vocabulary), dtype=pl.Int64, eager=True)}),
+                        on="feature").sort("document", "column")
+    rows = found["documents"]
+    per_row = np.bincount(table["document"].to_numpy(), minlength=rows)
+    index = np.int32 if len(table) <= np.iinfo(np.int32).max else np.int64
+    indptr = np.concatenate([[0], np.cumsum(per_row)]).astype(index)
+    matrix = sp.csr_matrix((table["count"].to_numpy().astype(np.int64),
+                            table["column"].to_numpy().astype(index), indptr),
+                           shape=(rows, len(vocabulary)))
+    return matrix, np.array(vocabulary.to_list(), dtype=object)
+
+
+def _per_document(found):
+    """(features, counts) of each document, as scikit-learn's analyser is given them."""
+    table = found["counts"].sort("document", maintain_order=True)
+    per_row = np.bincount(table["document"].to_numpy(), minlength=found["documents"])
+    bounds = np.concatenate([[0], np.cumsum(per_row)]).tolist()
+    features, counts = table["feature"].to_list(), table["count"].to_list()
+    return [(features[a:b], counts[a:b]) for a, b in zip(bounds, bounds[1:])]
+
+
 def _dfm_from_counts(corpus, found, weighting, min_df, max_df, **vectorizer_args):
-    counts = list(zip(found["features"], found["counts"]))
     vectorizers = {"count": CountVectorizer, "tfidf": TfidfVectorizer}
     if weighting not in vectorizers:
         raise ParameterError(f"weighting={weighting!r}: use 'count' or 'tfidf'")
+    if weighting == "count" and not vectorizer_args and min_df == 1 and max_df == 1.0 \
+            and type(min_df) is int and type(max_df) is float and len(found["counts"]):
+        matrix, vocabulary = _count_matrix(found)
+        return _with_features(corpus, found, matrix, vocabulary, matrix)
+    counts = _per_document(found)
     vectorizer = vectorizers[weighting](analyzer=_repeated, min_df=min_df, max_df=max_df,
                                         **vectorizer_args)
     try:
@@ -221,6 +271,10 @@ def _dfm_from_counts(corpus, found, weighting, min_df, max_df, **vectorizer_args
         totals = matrix
     else:
         totals = CountVectorizer(analyzer=_repeated, vocabulary=vocabulary).transform(counts)
+    return _with_features(corpus, found, matrix, vocabulary, totals)
+
+
+def _with_features(corpus, found, matrix, vocabulary, totals):
     surface = surface_forms_of_counts(found["forms"])
     features = pd.DataFrame({
         "feature": vocabulary,
@@ -381,11 +435,14 @@ def unit_matrix(word_lists, docvars, weighting="count", min_df=1, max_df=1.0):
     -------
     DocumentFeatureMatrix
     """
-    features, counts, forms = [], [], Counter()
-    for words in word_lists:
+    documents, features, counts, forms = [], [], [], Counter()
+    for number, words in enumerate(word_lists):
         forms.update(words)
         counted = Counter(map(stem, words))
-        features.append(tuple(counted))
-        counts.append(array("l", counted.values()))
-    found = {"features": features, "counts": counts, "forms": forms}
+        documents += [number] * len(counted)
+        features += counted
+        counts += counted.values()
+    found = {"documents": len(docvars), "forms": forms, "counts": pl.DataFrame({
+        "document": pl.Series(documents, dtype=pl.UInt32), "feature": pl.Series(features, dtype=pl.String),
+        "count": pl.Series(counts, dtype=pl.UInt32)})}
     return dfm_from_counts(docvars, found, weighting, min_df, max_df)

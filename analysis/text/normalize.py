@@ -9,8 +9,11 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+import polars as pl
+
 from ..errors import RuleError
 from ..rules import SHIPPED
+from .dialect import all_characters, char_class, class_of
 
 # A name is not matched inside a longer word or acronym ("UN" in "UNESCO", "US" in "USD").
 _BEFORE = r"(?<![\w.])"
@@ -159,3 +162,56 @@ def normalization_changes(text, rules=SHIPPED):
     normalized_text(text, changes, rules)
     return [{"step": step, "rule": rule, "count": n}
             for step in ("spelling", "alias") for rule, n in sorted(changes[step].items())]
+
+
+@lru_cache(maxsize=None)
+def _ignorecase(char):
+    """A Rust class of the characters Python's ``re.IGNORECASE`` matches for ``char`` (for
+    "k" also the Kelvin sign, for "s" the long s, for "i" the dotted and dotless i)."""
+    if char.isascii() and char.isalpha():
+        near = _ascii_ignorecase()
+        return class_of(c for c in near if re.fullmatch(re.escape(char), c, re.IGNORECASE))
+    return char_class("(?i)" + re.escape(char))
+
+
+@lru_cache(maxsize=None)
+def _ascii_ignorecase():
+    return frozenset(re.findall("(?i)[a-z]", all_characters()))
+
+
+def _literal(text, ignorecase):
+    """``text`` as a Rust pattern matching what Python's ``re.escape(text)`` matches (with
+    ``re.IGNORECASE`` if ``ignorecase``)."""
+    return "".join(_ignorecase(c) if ignorecase and c.lower() != c.upper() else re.escape(c)
+                   for c in text)
+
+
+@lru_cache(maxsize=None)
+def _candidates(rules=SHIPPED):
+    """A polars (Rust regex) pattern that matches wherever :func:`normalized_text` could change
+    a text: any British spelling (case-insensitive) or alias, anywhere, and any canonical name
+    before "(" (the doubled-name step). It leaves out the conditions around a match (whole
+    words, not after "."), so it matches at least wherever the rules do: a text it does not
+    match is left as it is."""
+    _, mapping = _spelling(rules)
+    _, exact, anycase, _ = _aliases(rules)
+    canonicals = sorted(set(exact.values()) | set(anycase.values()), key=len, reverse=True)
+    space = char_class(r"\s")
+    alternatives = [_literal(w, True) for w in sorted(mapping)] + \
+        [_literal(a, False) for a in sorted(exact)] + [_literal(a, True) for a in sorted(anycase)] + \
+        ["(?:" + "|".join(_literal(c, False) for c in canonicals) + ")" + space + "*\\("]
+    return "|".join(alternatives)
+
+
+def normalized_texts(texts, rules=SHIPPED):
+    """:func:`normalized_text` of every text, as a polars Series of strings.
+
+    Polars finds the texts that a rule could change (:func:`_candidates`, in Rust's regex on
+    every core); only those are normalised, by the rules themselves (Python's ``re``, whose
+    lookbehind and case rules these need). Most sentences have nothing to normalise."""
+    series = texts if isinstance(texts, pl.Series) else pl.Series(list(texts), dtype=pl.String)
+    hits = series.str.contains(_candidates(rules)).arg_true()
+    if len(hits) == 0:
+        return series
+    changed = [normalized_text(text, rules=rules) for text in series.gather(hits).to_list()]
+    return series.clone().scatter(hits, pl.Series(changed, dtype=pl.String))
