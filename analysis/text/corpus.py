@@ -252,9 +252,13 @@ def load_corpus(path, n_jobs=1, rules=None):
                          if row["first_line"] or row["last_line"] else "") + ")")
     with stage("clean"):
         raws = ["" if raw is None else raw for raw in records]
-        repeated = outlet_furniture(raws, list(manifest["outlet"]), rules)
+        # the unicode map once: outlet furniture is found on its output, which is then cleaned
+        unified = [normalize_unicode(t, rules)[0] for t in raws]
+        del raws
+        repeated = repeated_lines(unified, list(manifest["outlet"]), rules)
         titles = [normalize_unicode(t, rules)[0] for t in manifest["title"]]
-        cleaned = clean_texts(raws, n_jobs, rules, repeated, titles)
+        cleaned = clean_texts(unified, n_jobs, rules, repeated, titles, unified=True)
+        del unified
     problems += [place for raw, text, place in zip(records, cleaned, places)
                  if raw is not None and not text]
     if problems:
