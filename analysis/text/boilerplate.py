@@ -75,8 +75,11 @@ def furniture_rules(rules=SHIPPED):
     return compiled
 
 
+@lru_cache(maxsize=1 << 14)
 def _words(line):
-    return _WORD.findall(line)
+    """The words of ``line`` (a tuple): the same lines are asked about several times while one
+    document is judged."""
+    return tuple(_WORD.findall(line))
 
 
 def _key(line):

@@ -24,25 +24,24 @@ def all_characters():
 
 
 def _ranges(points):
-    ranges, start, previous = [], None, None
-    for point in points:
-        if start is None:
-            start = previous = point
-        elif point == previous + 1:
-            previous = point
-        else:
-            ranges.append((start, previous))
-            start = previous = point
-    if start is not None:
-        ranges.append((start, previous))
-    return ranges
+    """(first, last) of each run of consecutive code points in the sorted array ``points``."""
+    if len(points) == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(points) != 1)
+    firsts = np.concatenate([points[:1], points[breaks + 1]])
+    lasts = np.concatenate([points[breaks], points[-1:]])
+    return list(zip(firsts.tolist(), lasts.tolist()))
 
 
 def class_of(characters, negate=False):
     """A Rust regex class matching exactly ``characters`` (an iterable of one-character
     strings), or every other character with ``negate``."""
+    text = "".join(set(characters))
+    points = np.unique(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32))
     body = "".join(f"\\x{{{a:X}}}" if a == b else f"\\x{{{a:X}}}-\\x{{{b:X}}}"
-                   for a, b in _ranges(sorted(set(map(ord, characters)))))
+                   for a, b in _ranges(points.astype(np.int64)))
+    if not body:  # a class of no characters: Rust's regex has no "[]"
+        return r"[\x{0}-\x{10FFFF}]" if negate else r"[^\x{0}-\x{10FFFF}]"
     return "[" + ("^" if negate else "") + body + "]"
 
 
