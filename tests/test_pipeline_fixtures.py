@@ -30,3 +30,13 @@ def test_the_pipeline_gives_the_kept_outputs(name, kept, tmp_path):
     for column, values in expected["features"].items():
         assert found["features"][column] == values, f"{name}: feature column {column} differs"
     assert found["matrix"] == expected["matrix"]
+
+
+def test_batches_streamed_through_the_engine_give_the_kept_outputs(kept, tmp_path, monkeypatch):
+    from analysis.text import cleaning, matrix
+
+    monkeypatch.setattr(cleaning, "BATCH", 7)
+    monkeypatch.setattr(matrix, "BATCH", 7)
+    found, expected = outputs(corpus_folder("tricky", tmp_path)), kept["tricky"]
+    assert found["text"] == expected["text"] and found["sentences"] == expected["sentences"]
+    assert found["features"] == expected["features"] and found["matrix"] == expected["matrix"]

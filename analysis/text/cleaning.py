@@ -24,7 +24,7 @@ from ..errors import RuleError
 from ..rules import SHIPPED
 from .boilerplate import furniture
 from .dialect import characters, class_of
-from .parallel import chunk_results
+from .parallel import BATCH, chunk_results
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # The line boundaries of str.splitlines, "\r\n" first so it counts as one (Rust's regex).
@@ -259,4 +259,5 @@ def clean_texts(texts, n_jobs=1, rules=SHIPPED, repeated=None, titles=None, unif
     repeated = [frozenset()] * len(texts) if repeated is None else repeated
     titles = [""] * len(texts) if titles is None else titles
     items = list(zip(texts, repeated, titles))
-    return [text for chunk in chunk_results(_clean_chunk, items, n_jobs, rules, unified) for text in chunk]
+    return [text for chunk in chunk_results(_clean_chunk, items, n_jobs, rules, unified, batch=BATCH)
+            for text in chunk]

@@ -19,7 +19,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, T
 
 from ..errors import ParameterError
 from ..rules import SHIPPED
-from .parallel import chunk_results
+from .parallel import BATCH, chunk_results
 from .sentences import sentence_spans
 from .stages import stage
 from .tokens import MWE_SEPARATOR, sentence_words, stem, stop_words, surface_forms_of_counts
@@ -112,7 +112,7 @@ def _chunk_counts(texts, rules=SHIPPED):
         # vectorisers number features in the order they first see them)
         counts = kept.with_columns(feature=pl.col("word").replace_strict(written, features)).group_by(
             "document", "feature", maintain_order=True).len("count")
-        forms = Counter(dict(zip(written.to_list(), forms["len"].to_list())))
+        forms = forms.rename({"len": "count"})
     return {"documents": len(texts), "sentences_per_document": per_document,
             "paragraph": where[:, 0], "start": where[:, 1], "end": where[:, 2],
             "sentence": sentences, "words": words, "tokens": tokens, "counts": counts,
@@ -132,7 +132,7 @@ def _merged(chunks):
         **{key: [value for chunk in chunks for value in chunk[key]] for key in ("sentence", "words")},
         "counts": pl.concat([chunk["counts"].with_columns(pl.col("document") + int(offset))
                              for chunk, offset in zip(chunks, offsets)]),
-        "forms": sum((chunk["forms"] for chunk in chunks), Counter()),
+        "forms": pl.concat([chunk["forms"] for chunk in chunks]).group_by("word").agg(pl.col("count").sum()),
     }
 
 
@@ -164,7 +164,9 @@ def document_counts(texts, n_jobs=1, rules=SHIPPED):
         -> times written, stop words out, for
         :func:`analysis.text.tokens.surface_forms_of_counts`).
     """
-    return _merged(chunk_results(_chunk_counts, texts, n_jobs, rules))
+    found = _merged(chunk_results(_chunk_counts, texts, n_jobs, rules, batch=BATCH))
+    found["forms"] = Counter(dict(zip(found["forms"]["word"].to_list(), found["forms"]["count"].to_list())))
+    return found
 
 
 def _repeated(document):
