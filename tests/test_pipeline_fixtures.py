@@ -40,3 +40,32 @@ def test_batches_streamed_through_the_engine_give_the_kept_outputs(kept, tmp_pat
     found, expected = outputs(corpus_folder("tricky", tmp_path)), kept["tricky"]
     assert found["text"] == expected["text"] and found["sentences"] == expected["sentences"]
     assert found["features"] == expected["features"] and found["matrix"] == expected["matrix"]
+
+
+def test_repeated_lines_match_their_line_by_line_definition():
+    # The rule written the slow and obvious way: per document, its stripped lines (where
+    # str.splitlines ends them) that are short and do not end like a sentence; a line is the
+    # outlet's furniture when that many of the outlet's documents have it.
+    import random
+    from collections import Counter
+
+    from analysis.text.boilerplate import _SENTENCE_END, _WORD, furniture_rules, repeated_lines
+
+    found = furniture_rules()
+
+    def by_lines(texts, outlets):
+        seen = Counter()
+        for text, outlet in zip(texts, outlets):
+            seen.update({(outlet, line.strip()) for line in text.splitlines() if line.strip()
+                         and len(_WORD.findall(line)) <= found["repeated_words"]
+                         and not _SENTENCE_END.search(line.strip())})
+        return [frozenset(l for (o, l), n in seen.items() if o == outlet and n >= found["repeated_in"])
+                for outlet in outlets]
+
+    pieces = ["Home", "Menu", "Share.", "word", " ", "\t", "\n", "\r\n", "\r", "\x0b", "\x0c",
+              "\x1c", "\x1f", "\x85", "\u2028", "\u00a0", "Read more", "(AP)", "ok!\u201d", "a\u2019b",
+              "x.y:z/w-v", "\u0301", "\u00b2", "\u0663", "one two three four five six seven"]
+    rng = random.Random(6)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(2000)]
+    outlets = [str(rng.randint(0, 5)) for _ in texts]
+    assert repeated_lines(texts, outlets) == by_lines(texts, outlets)

@@ -20,8 +20,12 @@ cleaning report can list every removed line (nothing is removed silently).
 import re
 from functools import lru_cache
 
+import polars as pl
+
 from ..errors import RuleError
 from ..rules import SHIPPED
+from .dialect import characters, class_of
+from .parallel import BATCH
 
 _WORD = re.compile(r"[\w][\w'’.:/-]*")
 # Ends like a sentence: . ! ? (or an ellipsis), maybe followed by closing quotes or brackets.
@@ -72,6 +76,9 @@ def furniture_rules(rules=SHIPPED):
         rf"(?i:(?:{markers})\s*[^.!?]{{0,80}}$)|(?i:[/|]\s*(?:{agencies})\s*\)?$)|"
         rf"(?i:\((?:{agencies})\)\s*$)")
     compiled["credit_only"] = re.compile(rf"^\s*(?i:{markers})")
+    # one search instead of a substring test per phrase (same answer: is any phrase in it?)
+    compiled["notice_search"] = re.compile(
+        "|".join(map(re.escape, compiled["notices"])) if compiled["notices"] else "(?!)").search
     return compiled
 
 
@@ -119,7 +126,7 @@ def _what_it_is(line, found, repeated):
         return ""
     short = len(words) <= found["max_furniture_words"]
     lowered = stripped.lower()
-    if any(phrase in lowered for phrase in found["notices"]):
+    if found["notice_search"](lowered):
         return "notice"
     if short and key in found["exact"]:
         return "furniture_line"
@@ -150,7 +157,7 @@ def _what_it_is(line, found, repeated):
 def _is_notice(line, found):
     words = _words(line)
     lowered = line.lower()
-    return len(words) <= found["caption_words"] and any(p in lowered for p in found["notices"])
+    return len(words) <= found["caption_words"] and found["notice_search"](lowered) is not None
 
 
 def furniture(lines, rules=SHIPPED, repeated=frozenset(), title=""):
@@ -299,8 +306,22 @@ def _by_article(lines, kinds, removed, found):
         removed[index], kinds[index] = rule, "furniture"
 
 
+@lru_cache(maxsize=None)
+def _line_patterns():
+    """:data:`_WORD`, the line ends of ``str.splitlines``, :data:`_SENTENCE_END` on a stripped
+    line and the characters ``str.strip`` removes, for polars (Rust's regex; Python's ``\\w``
+    and ``\\s`` written out, see :mod:`analysis.text.dialect`)."""
+    word = characters(r"\w")
+    spaces = "".join(sorted(characters(r"\s")))
+    breaks = "\\r\\n?|" + class_of("\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+    return (class_of(word) + class_of(word | set("'’.:/-")) + "*", breaks,
+            "[.!?…][\"'”’)\\]]*$", spaces)
+
+
 def repeated_lines(texts, outlets, rules=SHIPPED):
     """Short lines found in several documents of the same outlet: the outlet's furniture.
+
+    Found in polars over all the documents' lines at once.
 
     Parameters
     ----------
@@ -316,15 +337,27 @@ def repeated_lines(texts, outlets, rules=SHIPPED):
         document).
     """
     found = furniture_rules(rules)
-    seen = {}
-    for text, outlet in zip(texts, outlets):
+    word, breaks, sentence_end, spaces = _line_patterns()
+    outlets, texts = list(outlets), list(texts)
+
+    def short_lines(first):  # one batch of documents: its short lines, once per document
+        lines = pl.DataFrame({"outlet": pl.Series(outlets[first:first + BATCH], dtype=pl.String),
+                              "line": pl.Series(texts[first:first + BATCH], dtype=pl.String)})
         # short lines that do not read as sentences: a repeated sentence is shared content
-        lines = {line.strip() for line in text.splitlines()
-                 if line.strip() and len(_words(line)) <= found["repeated_words"]
-                 and not _SENTENCE_END.search(line.strip())}
-        for line in lines:
-            seen.setdefault(outlet, {}).setdefault(line, 0)
-            seen[outlet][line] += 1
-    shared = {outlet: frozenset(l for l, n in counts.items() if n >= found["repeated_in"])
-              for outlet, counts in seen.items()}
+        return (lines.with_row_index("document", offset=first).lazy()
+                .with_columns(pl.col("line").str.replace_all(breaks, "\n").str.split("\n"))
+                .explode("line", empty_as_null=True).with_columns(pl.col("line").str.strip_chars(spaces))
+                .filter((pl.col("line") != "") & (pl.col("line").str.count_matches(word) <= found["repeated_words"])
+                        & ~pl.col("line").str.contains(sentence_end))
+                .unique(["document", "line"]).collect())
+
+    found_lines = [short_lines(first) for first in range(0, len(texts), BATCH)]
+    if not found_lines:
+        return []
+    counted = (pl.concat(found_lines).group_by("outlet", "line").len()
+               .filter(pl.col("len") >= found["repeated_in"]))
+    shared = {}
+    for outlet, line in zip(counted["outlet"].to_list(), counted["line"].to_list()):
+        shared.setdefault(outlet, set()).add(line)
+    shared = {outlet: frozenset(found_lines) for outlet, found_lines in shared.items()}
     return [shared.get(outlet, frozenset()) for outlet in outlets]

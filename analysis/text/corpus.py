@@ -24,6 +24,7 @@ from .boilerplate import repeated_lines
 from .cleaning import clean_texts, clean_with_removals, normalize_unicode
 from .normalize import normalization_changes
 from .dialect import characters, class_of
+from .parallel import BATCH
 from .stages import stage
 
 MANIFEST = "manifest.csv"
@@ -312,14 +313,16 @@ def language_warnings(doc_ids, texts, where=MANIFEST, min_words=20):
     ``[^\\W\\d_]+``), letters the characters in them."""
     letter, not_latin = _language_classes()
     text = pl.col("text")
-    counts = pl.DataFrame({"text": pl.Series(list(texts), dtype=pl.String)}).lazy().with_columns(
+    texts = list(texts)
+    counts = pl.concat([pl.DataFrame({"text": pl.Series(texts[i:i + BATCH], dtype=pl.String)}).lazy().with_columns(
         words=text.str.extract_all(letter + "+")).select(
         letters=text.str.len_chars() - text.str.replace_all(letter + "+", "").str.len_chars(),
         not_latin=text.str.count_matches(not_latin),
         words=pl.col("words").list.len(),
         english=pl.col("words").list.eval(
             pl.element().str.to_lowercase().is_in(sorted(_ENGLISH))).list.sum(),
-    ).collect()
+    ).collect() for i in range(0, len(texts), BATCH)] or [pl.DataFrame(
+        schema=["letters", "not_latin", "words", "english"])])
     messages = []
     for doc_id, letters, not_latin, words, english in zip(doc_ids, *counts.get_columns()):
         if not letters:
