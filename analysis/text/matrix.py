@@ -112,7 +112,7 @@ def _chunk_counts(texts, rules=SHIPPED):
         # vectorisers number features in the order they first see them)
         counts = kept.with_columns(feature=pl.col("word").replace_strict(written, features)).group_by(
             "document", "feature", maintain_order=True).len("count")
-        forms = forms.rename({"len": "count"})
+        forms = forms.select("word", feature=features, count="len")
     return {"documents": len(texts), "sentences_per_document": per_document,
             "paragraph": where[:, 0], "start": where[:, 1], "end": where[:, 2],
             "sentence": sentences, "words": words, "tokens": tokens, "counts": counts,
@@ -132,7 +132,8 @@ def _merged(chunks):
         **{key: [value for chunk in chunks for value in chunk[key]] for key in ("sentence", "words")},
         "counts": pl.concat([chunk["counts"].with_columns(pl.col("document") + int(offset))
                              for chunk, offset in zip(chunks, offsets)]),
-        "forms": pl.concat([chunk["forms"] for chunk in chunks]).group_by("word").agg(pl.col("count").sum()),
+        "forms": pl.concat([chunk["forms"] for chunk in chunks]).group_by("word", "feature").agg(
+            pl.col("count").sum()),
     }
 
 
@@ -160,13 +161,10 @@ def document_counts(texts, n_jobs=1, rules=SHIPPED):
         and character span in its text), ``sentence`` (list of str, as written), ``words``
         (list of str: the word tokens, stop words included, joined by spaces), ``tokens``
         (array: how many); ``counts`` (polars DataFrame: ``document`` (position of the text),
-        ``feature``, ``count``, one row per feature a text has); ``forms`` (Counter: word form
-        -> times written, stop words out, for
-        :func:`analysis.text.tokens.surface_forms_of_counts`).
+        ``feature``, ``count``, one row per feature a text has); ``forms`` (polars DataFrame: ``word``
+        (form as written, stop words out), its ``feature`` and ``count``, times written).
     """
-    found = _merged(chunk_results(_chunk_counts, texts, n_jobs, rules, batch=BATCH))
-    found["forms"] = Counter(dict(zip(found["forms"]["word"].to_list(), found["forms"]["count"].to_list())))
-    return found
+    return _merged(chunk_results(_chunk_counts, texts, n_jobs, rules, batch=BATCH))
 
 
 def _repeated(document):
@@ -276,8 +274,19 @@ def _dfm_from_counts(corpus, found, weighting, min_df, max_df, **vectorizer_args
     return _with_features(corpus, found, matrix, vocabulary, totals)
 
 
+def _surface_forms(forms):
+    """:func:`analysis.text.tokens.surface_forms_of_counts` of a Counter, or, in polars, of the
+    table :func:`document_counts` gives (word, feature, count): per feature, the word written
+    most often (ties: alphabetical), "_" shown as a space."""
+    if not isinstance(forms, pl.DataFrame):
+        return surface_forms_of_counts(forms)
+    chosen = forms.sort(["count", "word"], descending=[True, False]).group_by(
+        "feature", maintain_order=True).agg(pl.col("word").first().str.replace_all(MWE_SEPARATOR, " ", literal=True))
+    return dict(zip(chosen["feature"].to_list(), chosen["word"].to_list()))
+
+
 def _with_features(corpus, found, matrix, vocabulary, totals):
-    surface = surface_forms_of_counts(found["forms"])
+    surface = _surface_forms(found["forms"])
     features = pd.DataFrame({
         "feature": vocabulary,
         "surface": [surface.get(f, f.replace(MWE_SEPARATOR, " ")) for f in vocabulary],
