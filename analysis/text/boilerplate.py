@@ -18,6 +18,7 @@ links left, so here a line is judged by the rules of ``boilerplate.toml``:
 cleaning report can list every removed line (nothing is removed silently).
 """
 import re
+from contextlib import contextmanager
 from functools import lru_cache
 
 import polars as pl
@@ -89,6 +90,27 @@ def _words(line):
     return tuple(_WORD.findall(line))
 
 
+_COUNTS = {}  # line -> number of words, for the batch of documents being cleaned
+
+
+def _count(line):
+    """``len(_words(line))``, from the counts polars made for the batch when it has it."""
+    found = _COUNTS.get(line)
+    return len(_words(line)) if found is None else found
+
+
+@contextmanager
+def word_counts(texts):
+    """Within the ``with`` block, the words of every line of ``texts`` (a polars Series of
+    documents) are counted: in polars, all lines at once (Python's ``\\w`` written out)."""
+    lines = texts.str.split("\n").explode(empty_as_null=True).drop_nulls().unique()
+    _COUNTS.update(zip(lines.to_list(), lines.str.count_matches(_line_patterns()[0]).to_list()))
+    try:
+        yield
+    finally:
+        _COUNTS.clear()
+
+
 def _key(line):
     return line.strip().lower().rstrip(" .:!?…-–—").strip()
 
@@ -96,7 +118,7 @@ def _key(line):
 def is_prose(line, rules=SHIPPED):
     """Whether a line is prose that no furniture rule may remove."""
     found = furniture_rules(rules)
-    return len(_words(line)) >= found["prose_words"] and bool(_SENTENCE_END.search(line.strip()))
+    return _count(line) >= found["prose_words"] and bool(_SENTENCE_END.search(line.strip()))
 
 
 def _is_menu(line, found):
@@ -155,9 +177,7 @@ def _what_it_is(line, found, repeated):
 
 
 def _is_notice(line, found):
-    words = _words(line)
-    lowered = line.lower()
-    return len(words) <= found["caption_words"] and found["notice_search"](lowered) is not None
+    return _count(line) <= found["caption_words"] and found["notice_search"](line.lower()) is not None
 
 
 def furniture(lines, rules=SHIPPED, repeated=frozenset(), title=""):
@@ -200,7 +220,7 @@ def furniture(lines, rules=SHIPPED, repeated=frozenset(), title=""):
             elif _SENTENCE_END.search(line.strip()) or line.strip().endswith((":", ";")):
                 kinds.append("sentence")  # a short sentence or an introduction: kept, as prose is
             else:
-                kinds.append("short" if len(_words(line)) < found["short_words"] else "medium")
+                kinds.append("short" if _count(line) < found["short_words"] else "medium")
     _captions_and_related(lines, kinds, removed, found)
     _mastheads_and_authors(lines, kinds, removed, found)
     _by_article(lines, kinds, removed, found)
@@ -235,15 +255,15 @@ def _captions_and_related(lines, kinds, removed, found):
         # a caption stands just before a line that is only its credit
         if kinds[index] in ("short", "medium") and following is not None \
                 and removed.get(following) == "caption_credit" \
-                and len(_words(lines[following])) <= 8 \
-                and len(_words(lines[index])) <= found["caption_words"]:
+                and _count(lines[following]) <= 8 \
+                and _count(lines[index]) <= found["caption_words"]:
             removed[index], kinds[index] = "caption", "furniture"
         # headlines under a related-links header
         if _key(lines[index]) in found["related"] and kinds[index] == "furniture":
             for later in filled[position + 1:]:
                 if kinds[later] == "prose" or _SENTENCE_END.search(lines[later].strip().rstrip("?")):
                     break
-                if len(_words(lines[later])) > found["max_furniture_words"]:
+                if _count(lines[later]) > found["max_furniture_words"]:
                     break
                 if later not in removed:
                     removed[later], kinds[later] = "related_link", "furniture"

@@ -22,7 +22,7 @@ import polars as pl
 
 from ..errors import RuleError
 from ..rules import SHIPPED
-from .boilerplate import furniture
+from .boilerplate import furniture, word_counts
 from .dialect import characters, class_of
 from .parallel import BATCH, chunk_results
 
@@ -171,12 +171,13 @@ def _cleaned(unified, rules=SHIPPED, repeated=None, titles=None, removed=None):
     removal rules; page furniture, line by line; whitespace. With ``removed`` (one list per
     text), every removal is appended to its text's list as (rule, step, text)."""
     texts = _without_removals(_strings(unified).str.replace_all(_LINE_BREAK, "\n"), rules, removed)
-    texts = texts.to_list()
-    for i, text in enumerate(texts):
-        texts[i], lines = remove_furniture(text, rules, frozenset() if repeated is None else repeated[i],
-                                           "" if titles is None else titles[i])
-        if removed is not None:
-            removed[i] += lines
+    with word_counts(texts):
+        texts = texts.to_list()
+        for i, text in enumerate(texts):
+            texts[i], lines = remove_furniture(text, rules, frozenset() if repeated is None else repeated[i],
+                                               "" if titles is None else titles[i])
+            if removed is not None:
+                removed[i] += lines
     return _tidy(texts).to_list()
 
 
