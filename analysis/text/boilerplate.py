@@ -332,9 +332,9 @@ def _line_patterns():
     line and the characters ``str.strip`` removes, for polars (Rust's regex; Python's ``\\w``
     and ``\\s`` written out, see :mod:`analysis.text.dialect`)."""
     word = characters(r"\w")
-    spaces = "".join(sorted(characters(r"\s")))
+    spaces = characters(r"\s")
     breaks = "\\r\\n?|" + class_of("\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
-    return (class_of(word) + class_of(word | set("'’.:/-")) + "*", breaks,
+    return (class_of(word) + class_of(word + "'’.:/-") + "*", breaks,
             "[.!?…][\"'”’)\\]]*$", spaces)
 
 

@@ -171,7 +171,7 @@ def _ignorecase(char):
     if char.isascii() and char.isalpha():
         near = _ascii_ignorecase()
         return class_of(c for c in near if re.fullmatch(re.escape(char), c, re.IGNORECASE))
-    return char_class("(?i)" + re.escape(char))
+    return char_class("(?i:" + re.escape(char) + ")")
 
 
 @lru_cache(maxsize=None)
