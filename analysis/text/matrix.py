@@ -19,7 +19,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, T
 
 from ..errors import ParameterError
 from ..rules import SHIPPED
-from .parallel import BATCH, chunk_results
+from .parallel import BATCH, chunk_stream
 from .sentences import sentence_spans
 from .stages import stage
 from .tokens import MWE_SEPARATOR, sentence_words, stem, stop_words, surface_forms_of_counts
@@ -120,28 +120,44 @@ def _chunk_counts(texts, rules=SHIPPED):
 
 
 def _merged(chunks):
-    """The results of consecutive chunks as one (documents numbered through)."""
+    """The results of consecutive chunks as one (documents numbered through already)."""
     found = chunks[0]
     if len(chunks) == 1:
         return found
-    offsets = np.cumsum([0] + [chunk["documents"] for chunk in chunks[:-1]])
     return {
         "documents": sum(chunk["documents"] for chunk in chunks),
         **{key: np.concatenate([chunk[key] for chunk in chunks])
-           for key in ("sentences_per_document", "paragraph", "start", "end", "tokens")},
+           for key in ("sentences_per_document", "paragraph", "start", "end", "tokens",
+                       "document", "column", "count")},
         **{key: [value for chunk in chunks for value in chunk[key]] for key in ("sentence", "words")},
-        "counts": pl.concat([chunk["counts"].with_columns(pl.col("document") + int(offset))
-                             for chunk, offset in zip(chunks, offsets)]),
         "forms": pl.concat([chunk["forms"] for chunk in chunks]).group_by("word", "feature").agg(
             pl.col("count").sum()),
     }
+
+
+class _Vocabulary:
+    """Features numbered in the order they are first seen (as scikit-learn's vectorisers number
+    them), growing batch by batch, so each batch's counts become three arrays of numbers
+    instead of a table of strings."""
+
+    def __init__(self):
+        self.features = pl.DataFrame(schema={"feature": pl.String, "column": pl.UInt32})
+
+    def encode(self, counts):
+        """The column number of each row's feature (numpy uint32)."""
+        new = counts.select("feature").unique(maintain_order=True).join(self.features, on="feature", how="anti")
+        start = self.features.height
+        self.features = pl.concat([self.features, new.with_columns(
+            column=pl.int_range(start, start + new.height, dtype=pl.UInt32))])
+        return counts.join(self.features, on="feature", how="left", maintain_order="left")["column"].to_numpy()
 
 
 def document_counts(texts, n_jobs=1, rules=SHIPPED):
     """Sentences and feature counts of every text, on ``n_jobs`` processes.
 
     Features are the stems of the word tokens of each sentence, stop words removed (so a
-    multi-word expression never spans two sentences).
+    multi-word expression never spans two sentences). The texts are processed in batches; the
+    counts of each are turned into numbers as it arrives.
 
     Parameters
     ----------
@@ -160,11 +176,23 @@ def document_counts(texts, n_jobs=1, rules=SHIPPED):
         sentence, in text order: ``paragraph``, ``start``, ``end`` (arrays: paragraph number
         and character span in its text), ``sentence`` (list of str, as written), ``words``
         (list of str: the word tokens, stop words included, joined by spaces), ``tokens``
-        (array: how many); ``counts`` (polars DataFrame: ``document`` (position of the text),
-        ``feature``, ``count``, one row per feature a text has); ``forms`` (polars DataFrame: ``word``
-        (form as written, stop words out), its ``feature`` and ``count``, times written).
+        (array: how many); per (text, feature) with a count, texts in order and features in
+        the order the text first has them: ``document``, ``column``, ``count`` (arrays);
+        ``vocabulary`` (polars Series: the feature of each column number); ``forms`` (polars
+        DataFrame: ``word`` (form as written, stop words out), its ``feature`` and ``count``,
+        times written).
     """
-    return _merged(chunk_results(_chunk_counts, texts, n_jobs, rules, batch=BATCH))
+    vocabulary, chunks, documents = _Vocabulary(), [], 0
+    for chunk in chunk_stream(_chunk_counts, texts, n_jobs, rules, batch=BATCH):
+        counts = chunk.pop("counts")
+        chunk["document"] = counts["document"].to_numpy().astype(np.uint32) + np.uint32(documents)
+        chunk["column"] = vocabulary.encode(counts)
+        chunk["count"] = counts["count"].to_numpy().astype(np.int64)
+        documents += chunk["documents"]
+        chunks.append(chunk)
+    found = _merged(chunks)
+    found["vocabulary"] = vocabulary.features["feature"]
+    return found
 
 
 def _repeated(document):
@@ -223,29 +251,27 @@ def dfm_from_counts(corpus, found, weighting="count", min_df=1, max_df=1.0, **ve
 
 
 def _count_matrix(found):
-    """The count matrix and its (sorted) features straight from the long table of counts:
-    what ``CountVectorizer`` gives with its defaults, without a Python object per count."""
-    counts = found["counts"]
-    vocabulary = counts["feature"].unique().sort()
-    table = counts.join(pl.DataFrame({"feature": vocabulary,
-                                      "column": pl.arange(0, len(vocabulary), dtype=pl.Int64, eager=True)}),
-                        on="feature").sort("document", "column")
+    """The count matrix and its (sorted) features straight from the counts' arrays: what
+    ``CountVectorizer`` gives with its defaults, without a Python object per count."""
+    vocabulary = found["vocabulary"]
+    order = vocabulary.arg_sort().to_numpy()  # code point order, as Python sorts strings
+    rank = np.empty(len(vocabulary), dtype=np.int64)
+    rank[order] = np.arange(len(vocabulary))
     rows = found["documents"]
-    per_row = np.bincount(table["document"].to_numpy(), minlength=rows)
-    index = np.int32 if len(table) <= np.iinfo(np.int32).max else np.int64
-    indptr = np.concatenate([[0], np.cumsum(per_row)]).astype(index)
-    matrix = sp.csr_matrix((table["count"].to_numpy().astype(np.int64),
-                            table["column"].to_numpy().astype(index), indptr),
+    index = np.int32 if len(found["count"]) <= np.iinfo(np.int32).max else np.int64
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(found["document"], minlength=rows))]).astype(index)
+    matrix = sp.csr_matrix((found["count"].astype(np.int64), rank[found["column"]].astype(index), indptr),
                            shape=(rows, len(vocabulary)))
-    return matrix, np.array(vocabulary.to_list(), dtype=object)
+    matrix.sort_indices()
+    return matrix, np.array(vocabulary.gather(order).to_list(), dtype=object)
 
 
 def _per_document(found):
     """(features, counts) of each document, as scikit-learn's analyser is given them."""
-    table = found["counts"].sort("document", maintain_order=True)
-    per_row = np.bincount(table["document"].to_numpy(), minlength=found["documents"])
+    per_row = np.bincount(found["document"], minlength=found["documents"])
     bounds = np.concatenate([[0], np.cumsum(per_row)]).tolist()
-    features, counts = table["feature"].to_list(), table["count"].to_list()
+    features = found["vocabulary"].gather(found["column"]).to_list()
+    counts = found["count"].tolist()
     return [(features[a:b], counts[a:b]) for a, b in zip(bounds, bounds[1:])]
 
 
@@ -254,7 +280,7 @@ def _dfm_from_counts(corpus, found, weighting, min_df, max_df, **vectorizer_args
     if weighting not in vectorizers:
         raise ParameterError(f"weighting={weighting!r}: use 'count' or 'tfidf'")
     if weighting == "count" and not vectorizer_args and min_df == 1 and max_df == 1.0 \
-            and type(min_df) is int and type(max_df) is float and len(found["counts"]):
+            and type(min_df) is int and type(max_df) is float and len(found["count"]):
         matrix, vocabulary = _count_matrix(found)
         return _with_features(corpus, found, matrix, vocabulary, matrix)
     counts = _per_document(found)
@@ -446,14 +472,14 @@ def unit_matrix(word_lists, docvars, weighting="count", min_df=1, max_df=1.0):
     -------
     DocumentFeatureMatrix
     """
-    documents, features, counts, forms = [], [], [], Counter()
+    documents, columns, counts, forms, numbers = [], [], [], Counter(), {}
     for number, words in enumerate(word_lists):
         forms.update(words)
-        counted = Counter(map(stem, words))
-        documents += [number] * len(counted)
-        features += counted
-        counts += counted.values()
-    found = {"documents": len(docvars), "forms": forms, "counts": pl.DataFrame({
-        "document": pl.Series(documents, dtype=pl.UInt32), "feature": pl.Series(features, dtype=pl.String),
-        "count": pl.Series(counts, dtype=pl.UInt32)})}
+        for feature, n in Counter(map(stem, words)).items():
+            documents.append(number)
+            columns.append(numbers.setdefault(feature, len(numbers)))
+            counts.append(n)
+    found = {"documents": len(docvars), "forms": forms, "document": np.array(documents, dtype=np.uint32),
+             "column": np.array(columns, dtype=np.uint32), "count": np.array(counts, dtype=np.int64),
+             "vocabulary": pl.Series(list(numbers), dtype=pl.String)}
     return dfm_from_counts(docvars, found, weighting, min_df, max_df)

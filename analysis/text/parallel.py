@@ -40,13 +40,22 @@ def chunk_results(function, items, n_jobs=1, *args, batch=None):
     list
         One result per chunk, in the order of the items.
     """
+    return list(chunk_stream(function, items, n_jobs, *args, batch=batch))
+
+
+def chunk_stream(function, items, n_jobs=1, *args, batch=None):
+    """:func:`chunk_results` as a generator: each chunk's result as soon as it is ready (in
+    order), so a caller can reduce one before the next is made."""
     items = list(items)
     workers = min(check_n_jobs(n_jobs), max(1, len(items)))
     if workers == 1:
         if not batch or len(items) <= batch:
-            return [function(items, *args)]
-        return [function(items[i:i + batch], *args) for i in range(0, len(items), batch)]
+            yield function(items, *args)
+            return
+        for i in range(0, len(items), batch):
+            yield function(items[i:i + batch], *args)
+        return
     size = -(-len(items) // (workers * 4))
     size = min(size, batch) if batch else size
-    return Parallel(n_jobs=workers)(delayed(function)(items[i:i + size], *args)
-                                    for i in range(0, len(items), size))
+    yield from Parallel(n_jobs=workers, return_as="generator")(
+        delayed(function)(items[i:i + size], *args) for i in range(0, len(items), size))
