@@ -83,10 +83,10 @@ def furniture_rules(rules=SHIPPED):
     return compiled
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 10)
 def _words(line):
     """The words of ``line`` (a tuple): the same lines are asked about several times while one
-    document is judged."""
+    document is judged (most questions only need their number: :func:`_count`)."""
     return tuple(_WORD.findall(line))
 
 
