@@ -47,7 +47,7 @@ STAGE_COLUMNS = ["clean_share", "sentences_share", "words_share", "counts_share"
 COLUMNS = ["corpus", "size_mb", "ours_s", "sklearn_s", "ratio", "peak_mb", "documents", "ours_docs_per_s",
            "ours_mb_per_s", "sklearn_mb_per_s", "growth", "parallel_s", "n_jobs", "speedup",
            "sklearn_peak_mb", "baseline_mb", "memory_ratio", "process_memory_ratio",
-           *STAGE_COLUMNS]
+           "one_thread_s", "threads_speedup", *STAGE_COLUMNS]
 CORPORA = ("zipf", "seeds")
 REPORT_COLUMNS = ["notebooks", "jobs", "report_s", "floor_s", "ratio"]
 
@@ -127,6 +127,17 @@ def scaled_corpus(folder, size_mb, seed=0, source=ROOT / "seeds", documents=None
 
 
 def _peak_mb():
+    """Peak resident memory of this process in MiB. On Linux, the kernel's high-water mark of
+    this program's own memory (VmHWM): ``ru_maxrss`` also counts the parent's memory at the
+    fork that started it (it survives exec), so a child of a large benchmark process would
+    report the parent's size as its own baseline and peak."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
@@ -149,13 +160,16 @@ def _measure(kind, folder, n_jobs):
     print(json.dumps([time.perf_counter() - started, _peak_mb(), baseline, stages.shares()]))
 
 
-def measured(kind, folder, n_jobs=1):
+def measured(kind, folder, n_jobs=1, threads=None):
     """(seconds, peak MB, baseline MB, stage shares) of ``kind`` ("ours" or "sklearn") on ``folder``, run in
     a fresh interpreter so that its peak memory is its own. (A plain subprocess, not a
-    multiprocessing child: joblib's workers hung inside one.)"""
+    multiprocessing child: joblib's workers hung inside one.) ``threads``: the column engine's
+    threads (polars's POLARS_MAX_THREADS; default: one per core)."""
     code = (f"import sys; sys.path.insert(0, {str(Path(__file__).resolve().parent)!r}); "
             f"from bench import _measure; _measure({kind!r}, {str(folder)!r}, {n_jobs!r})")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    environment = dict(os.environ, **({"POLARS_MAX_THREADS": str(threads)} if threads else {}))
+    done = subprocess.run([sys.executable, "-W", "ignore", "-c", code], capture_output=True, text=True,
+                          check=False, env=environment)
     if done.returncode != 0:
         raise RuntimeError(f"benchmark: measuring {kind} on {folder} failed:\n{done.stderr[-2000:]}")
     return tuple(json.loads(done.stdout.strip().splitlines()[-1]))
@@ -173,6 +187,8 @@ def pipeline_rows(sizes, workdir, n_jobs, seed=0, log=print, corpora=("zipf",)):
             ours, peak, baseline, shares = measured("ours", folder)
             sklearn, sklearn_peak, _, _ = measured("sklearn", folder)
             parallel = measured("ours", folder, n_jobs)[0] if n_jobs > 1 else ours
+            # the engine's threads: the same single process with one thread instead of one per core
+            one_thread = measured("ours", folder, threads=1)[0] if (os.cpu_count() or 1) > 1 else ours
             rows.append({
                 "corpus": kind, "size_mb": round(mb, 2), "ours_s": round(ours, 3),
                 "sklearn_s": round(sklearn, 3), "ratio": round(ours / sklearn, 2),
@@ -181,6 +197,7 @@ def pipeline_rows(sizes, workdir, n_jobs, seed=0, log=print, corpora=("zipf",)):
                 "sklearn_mb_per_s": round(mb / sklearn, 3),
                 "growth": round(ours / previous["ours_s"], 2) if previous else "",
                 "parallel_s": round(parallel, 3), "n_jobs": n_jobs, "speedup": round(ours / parallel, 2),
+                "one_thread_s": round(one_thread, 3), "threads_speedup": round(one_thread / ours, 2),
                 "sklearn_peak_mb": round(sklearn_peak, 1), "baseline_mb": round(baseline, 1),
                 # peak memory per MB of text: above the interpreter's baseline, and the whole process
                 "memory_ratio": round((peak - baseline) * 2 ** 20 / 1e6 / mb, 2),
@@ -320,11 +337,15 @@ def run_benchmark(sizes=(2.5, 25, 100), out="benchmark.csv", n_jobs=None, report
     log("\nPipeline (clean -> sentences -> tokens -> features -> matrix) against "
         "TfidfVectorizer().fit_transform; seconds, MB = 10**6 bytes of text; peak_mb = peak "
         "resident memory of the measuring process (baseline_mb of it before the corpus was read); "
-        f"parallel_s with n_jobs={jobs}; memory_ratio = (peak - baseline) / text, "
+        f"parallel_s with n_jobs={jobs} processes; one_thread_s: one process whose column engine has one "
+        "thread (threads_speedup = one_thread_s / ours_s: what the engine's threads on every core give); "
+        "memory_ratio = (peak - baseline) / text, "
         "process_memory_ratio = peak / text; *_share = each stage's share of the single-process time "
         "(clean = read, clean and check; words = normalise and make word tokens; counts = stems and "
         "counts):")
-    log(_table(rows, COLUMNS[:17]))
+    log(_table(rows, COLUMNS[:18]))
+    log(_table(rows, ["corpus", "size_mb", "ours_s", "one_thread_s", "threads_speedup", "parallel_s",
+                      "speedup", "memory_ratio", "process_memory_ratio"]))
     log(_table(rows, ["corpus", "size_mb", *STAGE_COLUMNS]))
     for a, b in zip(rows, rows[1:]):
         if a["corpus"] == b["corpus"]:
