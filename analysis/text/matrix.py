@@ -120,19 +120,22 @@ def _chunk_counts(texts, rules=SHIPPED):
 
 
 def _merged(chunks):
-    """The results of consecutive chunks as one (documents numbered through already)."""
-    found = chunks[0]
+    """The results of consecutive chunks as one (documents numbered through already); each
+    chunk's columns are let go as soon as they are copied."""
     if len(chunks) == 1:
-        return found
-    return {
-        "documents": sum(chunk["documents"] for chunk in chunks),
-        **{key: np.concatenate([chunk[key] for chunk in chunks])
-           for key in ("sentences_per_document", "paragraph", "start", "end", "tokens",
-                       "document", "column", "count")},
-        **{key: [value for chunk in chunks for value in chunk[key]] for key in ("sentence", "words")},
-        "forms": pl.concat([chunk["forms"] for chunk in chunks]).group_by("word", "feature").agg(
-            pl.col("count").sum()),
-    }
+        return chunks[0]
+    merged = {"documents": sum(chunk["documents"] for chunk in chunks)}
+    for key in ("sentences_per_document", "paragraph", "start", "end", "tokens", "document",
+                "column", "count"):
+        merged[key] = np.concatenate([chunk.pop(key) for chunk in chunks])
+    for key in ("sentence", "words"):
+        merged[key] = [value for chunk in chunks for value in chunk.pop(key)]
+    merged["forms"] = _summed_forms([chunk.pop("forms") for chunk in chunks])
+    return merged
+
+
+def _summed_forms(tables):
+    return pl.concat(tables).group_by("word", "feature").agg(pl.col("count").sum())
 
 
 class _Vocabulary:
@@ -187,8 +190,11 @@ def document_counts(texts, n_jobs=1, rules=SHIPPED):
         counts = chunk.pop("counts")
         chunk["document"] = counts["document"].to_numpy().astype(np.uint32) + np.uint32(documents)
         chunk["column"] = vocabulary.encode(counts)
-        chunk["count"] = counts["count"].to_numpy().astype(np.int64)
+        chunk["count"] = counts["count"].to_numpy().astype(np.int64, copy=False)
         documents += chunk["documents"]
+        if chunks:  # word forms summed as they come: the tables of all batches never coexist
+            chunk["forms"] = _summed_forms([chunks[-1].pop("forms"), chunk["forms"]])
+            chunks[-1]["forms"] = chunk["forms"].clear()
         chunks.append(chunk)
     found = _merged(chunks)
     found["vocabulary"] = vocabulary.features["feature"]
@@ -255,13 +261,13 @@ def _count_matrix(found):
     ``CountVectorizer`` gives with its defaults, without a Python object per count."""
     vocabulary = found["vocabulary"]
     order = vocabulary.arg_sort().to_numpy()  # code point order, as Python sorts strings
-    rank = np.empty(len(vocabulary), dtype=np.int64)
-    rank[order] = np.arange(len(vocabulary))
     rows = found["documents"]
     index = np.int32 if len(found["count"]) <= np.iinfo(np.int32).max else np.int64
+    rank = np.empty(len(vocabulary), dtype=index)
+    rank[order] = np.arange(len(vocabulary), dtype=index)
     indptr = np.concatenate([[0], np.cumsum(np.bincount(found["document"], minlength=rows))]).astype(index)
-    matrix = sp.csr_matrix((found["count"].astype(np.int64), rank[found["column"]].astype(index), indptr),
-                           shape=(rows, len(vocabulary)))
+    matrix = sp.csr_matrix((found["count"].astype(np.int64, copy=False), rank[found["column"]], indptr),
+                           shape=(rows, len(vocabulary)), copy=False)
     matrix.sort_indices()
     return matrix, np.array(vocabulary.gather(order).to_list(), dtype=object)
 

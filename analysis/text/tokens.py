@@ -49,7 +49,7 @@ def stop_words(rules=SHIPPED):
 _STEMMER = SnowballStemmer("english")
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=1 << 17)
 def stem(word):
     """Snowball stem of a lower-case word; joined expressions ("world_war_ii") stay whole."""
     if MWE_SEPARATOR in word:
@@ -61,7 +61,7 @@ def _is_number(word):
     return word.replace("_", "").isdigit()
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=1 << 16)
 def _counted(word):
     """The word as counted (lower case, no possessive "'s"), or "" if it is not counted."""
     word = word.lower()
