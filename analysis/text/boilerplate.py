@@ -91,6 +91,7 @@ def _words(line):
 
 
 _COUNTS = {}  # line -> number of words, for the batch of documents being cleaned
+_NOTICES = {}  # line -> whether it is a notice (see _is_notice), for the same batch
 
 
 def _count(line):
@@ -100,15 +101,24 @@ def _count(line):
 
 
 @contextmanager
-def word_counts(texts):
+def word_counts(texts, rules=SHIPPED):
     """Within the ``with`` block, the words of every line of ``texts`` (a polars Series of
-    documents) are counted: in polars, all lines at once (Python's ``\\w`` written out)."""
+    documents) are counted, and whether it is a notice found: in polars, all lines at once
+    (Python's ``\\w`` written out; the notice phrases looked for in the lower-cased line)."""
+    found = furniture_rules(rules)
     lines = texts.str.split("\n").explode(empty_as_null=True).drop_nulls().unique()
-    _COUNTS.update(zip(lines.to_list(), lines.str.count_matches(_line_patterns()[0]).to_list()))
+    counts = lines.str.count_matches(_line_patterns()[0])
+    written = lines.to_list()
+    _COUNTS.update(zip(written, counts.to_list()))
+    if found["notices"]:
+        notices = (counts <= found["caption_words"]) & lines.str.to_lowercase().str.contains_any(
+            list(found["notices"]))
+        _NOTICES.update(zip(written, notices.to_list()))
     try:
         yield
     finally:
         _COUNTS.clear()
+        _NOTICES.clear()
 
 
 def _key(line):
@@ -177,6 +187,9 @@ def _what_it_is(line, found, repeated):
 
 
 def _is_notice(line, found):
+    known = _NOTICES.get(line)
+    if known is not None:
+        return known
     return _count(line) <= found["caption_words"] and found["notice_search"](line.lower()) is not None
 
 
@@ -346,7 +359,7 @@ def repeated_lines(texts, outlets, rules=SHIPPED):
     Parameters
     ----------
     texts : list of str
-        Documents (after the unicode map).
+        Documents (after the unicode map); or any sequence whose slices are lists of them.
     outlets : list of str
         Each document's outlet.
 
@@ -358,7 +371,8 @@ def repeated_lines(texts, outlets, rules=SHIPPED):
     """
     found = furniture_rules(rules)
     word, breaks, sentence_end, spaces = _line_patterns()
-    outlets, texts = list(outlets), list(texts)
+    outlets = list(outlets)
+    texts = texts if hasattr(texts, "__getitem__") and hasattr(texts, "__len__") else list(texts)
 
     def short_lines(first):  # one batch of documents: its short lines, once per document
         lines = pl.DataFrame({"outlet": pl.Series(outlets[first:first + BATCH], dtype=pl.String),

@@ -171,7 +171,7 @@ def _cleaned(unified, rules=SHIPPED, repeated=None, titles=None, removed=None):
     removal rules; page furniture, line by line; whitespace. With ``removed`` (one list per
     text), every removal is appended to its text's list as (rule, step, text)."""
     texts = _without_removals(_strings(unified).str.replace_all(_LINE_BREAK, "\n"), rules, removed)
-    with word_counts(texts):
+    with word_counts(texts, rules):
         texts = texts.to_list()
         for i, text in enumerate(texts):
             texts[i], lines = remove_furniture(text, rules, frozenset() if repeated is None else repeated[i],

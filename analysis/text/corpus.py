@@ -253,13 +253,10 @@ def load_corpus(path, n_jobs=1, rules=None):
                          if row["first_line"] or row["last_line"] else "") + ")")
     with stage("clean"):
         raws = ["" if raw is None else raw for raw in records]
-        # the unicode map once: outlet furniture is found on its output, which is then cleaned
-        unified = [normalize_unicode(t, rules)[0] for t in raws]
-        del raws
-        repeated = repeated_lines(unified, list(manifest["outlet"]), rules)
+        repeated = outlet_furniture(raws, list(manifest["outlet"]), rules)
         titles = [normalize_unicode(t, rules)[0] for t in manifest["title"]]
-        cleaned = clean_texts(unified, n_jobs, rules, repeated, titles, unified=True)
-        del unified
+        cleaned = clean_texts(raws, n_jobs, rules, repeated, titles)
+        del raws
     problems += [place for raw, text, place in zip(records, cleaned, places)
                  if raw is not None and not text]
     if problems:
@@ -297,11 +294,18 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 @lru_cache(maxsize=None)
 def _language_classes():
-    """Python's ``[^\\W\\d_]`` (a letter) written out for polars, and the letters that are not
-    Latin (``"a" <= c.lower() <= "z"`` is false), also written out (see
-    :mod:`analysis.text.dialect`)."""
+    """For polars (Rust's regex): Python's ``[^\\W\\d_]`` (a letter) written out; the letters
+    that are not Latin (``"a" <= c.lower() <= "z"`` is false); and a pattern that matches an
+    English function word as a whole run of letters (``w.lower() in _ENGLISH``), each letter
+    written as the characters whose ``lower()`` it is (see :mod:`analysis.text.dialect`)."""
     letters = characters(_WORD.pattern[:-1])
-    return class_of(letters), class_of(c for c in letters if not "a" <= c.lower() <= "z")
+    cased = characters("(?i:[a-z])")
+    lowers = {x: class_of(c for c in cased if c.lower() == x) for x in "abcdefghijklmnopqrstuvwxyz"}
+    words = "|".join("".join(lowers[x] for x in word) for word in sorted(_ENGLISH, key=len, reverse=True))
+    letter = class_of(letters)
+    other = class_of(letters, negate=True)
+    return letter, class_of(c for c in letters if not "a" <= c.lower() <= "z"), \
+        f"(?:^|{other})(?:{words})(?:{other}|$)", other
 
 
 def language_warnings(doc_ids, texts, where=MANIFEST, min_words=20):
@@ -309,19 +313,19 @@ def language_warnings(doc_ids, texts, where=MANIFEST, min_words=20):
     function words (a Chinese text would become a handful of "tokens"; a Russian one would keep
     all its stop words; every theme rate would be 0 and look like absence).
 
-    Counted in polars over all texts at once: words are runs of letters (Python's
-    ``[^\\W\\d_]+``), letters the characters in them."""
-    letter, not_latin = _language_classes()
+    Counted in polars over a batch of texts at once: words are runs of letters (Python's
+    ``[^\\W\\d_]+``), letters the characters in them. English function words are counted with
+    every run of non-letters doubled, so that two words one character apart each keep a
+    boundary of their own."""
+    letter, not_latin, english, other = _language_classes()
     text = pl.col("text")
     texts = list(texts)
-    counts = pl.concat([pl.DataFrame({"text": pl.Series(texts[i:i + BATCH], dtype=pl.String)}).lazy().with_columns(
-        words=text.str.extract_all(letter + "+")).select(
+    counts = pl.concat([pl.DataFrame({"text": pl.Series(texts[i:i + BATCH], dtype=pl.String)}).select(
         letters=text.str.len_chars() - text.str.replace_all(letter + "+", "").str.len_chars(),
         not_latin=text.str.count_matches(not_latin),
-        words=pl.col("words").list.len(),
-        english=pl.col("words").list.eval(
-            pl.element().str.to_lowercase().is_in(sorted(_ENGLISH))).list.sum(),
-    ).collect() for i in range(0, len(texts), BATCH)] or [pl.DataFrame(
+        words=text.str.count_matches(letter + "+"),
+        english=text.str.replace_all(other + "+", "$0$0").str.count_matches(english),
+    ) for i in range(0, len(texts), BATCH)] or [pl.DataFrame(
         schema=["letters", "not_latin", "words", "english"])])
     messages = []
     for doc_id, letters, not_latin, words, english in zip(doc_ids, *counts.get_columns()):
@@ -370,7 +374,21 @@ def cleaning_report(corpus, rules=None):
 def outlet_furniture(raw_texts, outlets, rules):
     """For each document, the short lines its outlet repeats in several documents (after the
     unicode map), which cleaning removes as that outlet's furniture."""
-    return repeated_lines([normalize_unicode(t, rules)[0] for t in raw_texts], outlets, rules)
+    return repeated_lines(_Unified(raw_texts, rules), outlets, rules)
+
+
+class _Unified:
+    """Texts through the unicode map, made a slice at a time when asked for (a whole corpus
+    of them would be one more copy of the corpus in memory; cleaning maps each batch again)."""
+
+    def __init__(self, texts, rules):
+        self.texts, self.rules = texts, rules
+
+    def __len__(self):
+        return len(self.texts)
+
+    def __getitem__(self, part):
+        return [normalize_unicode(text, self.rules)[0] for text in self.texts[part]]
 
 
 def removed_text(corpus, rules=None):
