@@ -69,3 +69,39 @@ def test_repeated_lines_match_their_line_by_line_definition():
     texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(2000)]
     outlets = [str(rng.randint(0, 5)) for _ in texts]
     assert repeated_lines(texts, outlets) == by_lines(texts, outlets)
+
+
+def test_the_language_check_matches_its_word_by_word_definition():
+    # The check written the slow and obvious way, on texts of random Unicode and the cases
+    # where Python's and Rust's letters and case rules part (long s, Kelvin sign, dotted I,
+    # combining marks, superscripts).
+    import random
+
+    from analysis.text.corpus import _ENGLISH, _WORD, language_warnings
+    from analysis.text.dialect import all_characters
+
+    def by_words(doc_ids, texts, min_words=20):
+        messages = []
+        for doc_id, text in zip(doc_ids, texts):
+            words = _WORD.findall(text)
+            letters = sum(len(w) for w in words)
+            if not letters:
+                continue
+            latin = sum(1 for w in words for c in w if "a" <= c.lower() <= "z") / letters
+            english = sum(1 for w in words if w.lower() in _ENGLISH) / max(1, len(words))
+            if latin < 0.6 or (len(words) >= min_words and english < 0.12):
+                messages.append(f"{doc_id}: the text does not look English ({latin:.0%} of its letters are "
+                                f"Latin, {english:.0%} of its words English function words); the rules count "
+                                f"English words, so its rates will read as absence. Translate it or leave "
+                                f"it out")
+        return messages
+
+    everything = all_characters()
+    pieces = ["the ", "OF ", "\u0130s ", "Th\u00e9 ", "\u212aey ", "and", ". ", "\u03a3\u0391\u03a3 ",
+              "a", "an", " ", "-", "\u017faid ", "the-of", "x\u0301the", "the\u00b2", "word ", "was "]
+    rng = random.Random(8)
+    texts = ["".join(rng.choice(everything) if rng.random() < 0.2 else rng.choice(pieces)
+                     for _ in range(rng.randint(0, 80))) for _ in range(1500)]
+    doc_ids = [f"d{i}" for i in range(len(texts))]
+    expected = by_words(doc_ids, texts)
+    assert language_warnings(doc_ids, texts) == expected and len(expected) > 10
