@@ -245,20 +245,17 @@ def clean_text(text, rules=SHIPPED, repeated=frozenset(), title=""):
     return clean(text, rules, repeated, title)[0]
 
 
-def _clean_chunk(items, rules=SHIPPED, unified=False):
+def _clean_chunk(items, rules=SHIPPED):
     texts, repeated, titles = zip(*items) if items else ((), (), ())
-    if not unified:
-        texts = [normalize_unicode(text, rules)[0] for text in texts]
-    return _cleaned(texts, rules, repeated, titles)
+    return _cleaned([normalize_unicode(text, rules)[0] for text in texts], rules, repeated, titles)
 
 
-def clean_texts(texts, n_jobs=1, rules=SHIPPED, repeated=None, titles=None, unified=False):
+def clean_texts(texts, n_jobs=1, rules=SHIPPED, repeated=None, titles=None):
     """:func:`clean_text` of every text, in order, on ``n_jobs`` processes (within each, the
-    column steps run on every core); ``repeated``: one set of outlet-repeated lines per text;
-    ``titles``: one title per text (default: none); ``unified``: the texts have been through
-    :func:`normalize_unicode` already (it is not applied again)."""
+    column steps run on every core, a batch of texts at a time); ``repeated``: one set of
+    outlet-repeated lines per text; ``titles``: one title per text (default: none)."""
     repeated = [frozenset()] * len(texts) if repeated is None else repeated
     titles = [""] * len(texts) if titles is None else titles
     items = list(zip(texts, repeated, titles))
-    return [text for chunk in chunk_results(_clean_chunk, items, n_jobs, rules, unified, batch=BATCH)
+    return [text for chunk in chunk_results(_clean_chunk, items, n_jobs, rules, batch=BATCH)
             for text in chunk]
