@@ -186,32 +186,51 @@ def _literal(text, ignorecase):
                    for c in text)
 
 
+_NOTHING = r"[^\x{0}-\x{10FFFF}]"  # a Rust pattern that matches nowhere
+
+
 @lru_cache(maxsize=None)
 def _candidates(rules=SHIPPED):
-    """A polars (Rust regex) pattern that matches wherever :func:`normalized_text` could change
-    a text: any British spelling (case-insensitive) or alias, anywhere, and any canonical name
-    before "(" (the doubled-name step). It leaves out the conditions around a match (whole
-    words, not after "."), so it matches at least wherever the rules do: a text it does not
-    match is left as it is."""
+    """Polars (Rust regex) patterns, one per step of :func:`normalized_text` (spelling, aliases,
+    doubled names), each matching wherever its step could change a text: any British spelling
+    (case-insensitive), any alias, any canonical name before "(". They leave out the conditions
+    around a match (whole words, not after "."), so each matches at least wherever its rule
+    does: a text a step's pattern does not match is left as it is by that step."""
     _, mapping = _spelling(rules)
     _, exact, anycase, _ = _aliases(rules)
     canonicals = sorted(set(exact.values()) | set(anycase.values()), key=len, reverse=True)
     space = char_class(r"\s")
-    alternatives = [_literal(w, True) for w in sorted(mapping)] + \
-        [_literal(a, False) for a in sorted(exact)] + [_literal(a, True) for a in sorted(anycase)] + \
-        ["(?:" + "|".join(_literal(c, False) for c in canonicals) + ")" + space + "*\\("]
-    return "|".join(alternatives)
+    spelling = [_literal(w, True) for w in sorted(mapping)]
+    aliases = [_literal(a, False) for a in sorted(exact)] + [_literal(a, True) for a in sorted(anycase)]
+    doubled = ["(?:" + "|".join(_literal(c, False) for c in canonicals) + ")" + space + "*\\("] \
+        if canonicals else []
+    return tuple("|".join(found) if found else _NOTHING for found in (spelling, aliases, doubled))
+
+
+def _normalized_from(text, first, rules=SHIPPED):
+    """:func:`normalized_text` from step ``first`` on (0: spelling, 1: aliases, 2: doubled)."""
+    for pattern, replace in _steps(None, rules)[first:]:
+        text = pattern.sub(replace, text)
+    return text
 
 
 def normalized_texts(texts, rules=SHIPPED):
     """:func:`normalized_text` of every text, as a polars Series of strings.
 
-    Polars finds the texts that a rule could change (:func:`_candidates`, in Rust's regex on
-    every core); only those are normalised, by the rules themselves (Python's ``re``, whose
-    lookbehind and case rules these need). Most sentences have nothing to normalise."""
+    Polars finds, for each step, the texts it could change (:func:`_candidates`, in Rust's
+    regex on every core); only those are normalised, by the rules themselves (Python's ``re``,
+    whose lookbehind and case rules these need), from the first step that could change them
+    (a step whose input an earlier step changed always runs). Most sentences have nothing to
+    normalise."""
     series = texts if isinstance(texts, pl.Series) else pl.Series(list(texts), dtype=pl.String)
-    hits = series.str.contains(_candidates(rules)).arg_true()
+    spelling, aliases, doubled = _candidates(rules)
+    text = pl.col("text")
+    first = pl.DataFrame({"text": series}).select(
+        pl.when(text.str.contains(spelling)).then(0).when(text.str.contains(aliases)).then(1)
+        .when(text.str.contains(doubled)).then(2).otherwise(3).alias("first"))["first"]
+    hits = (first < 3).arg_true()
     if len(hits) == 0:
         return series
-    changed = [normalized_text(text, rules=rules) for text in series.gather(hits).to_list()]
+    changed = [_normalized_from(text, step, rules)
+               for text, step in zip(series.gather(hits).to_list(), first.gather(hits).to_list())]
     return series.clone().scatter(hits, pl.Series(changed, dtype=pl.String))
