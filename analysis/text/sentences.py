@@ -14,7 +14,6 @@ same sentences on the seed corpus and on generated text full of abbreviations, i
 numbers, quotes and ellipses (``tests/test_processed.py``).
 """
 import re
-import string
 from functools import lru_cache
 
 import pandas as pd
