@@ -105,17 +105,3 @@ def test_the_language_check_matches_its_word_by_word_definition():
     doc_ids = [f"d{i}" for i in range(len(texts))]
     expected = by_words(doc_ids, texts)
     assert language_warnings(doc_ids, texts) == expected and len(expected) > 10
-
-
-def test_the_unicode_map_over_a_column_is_normalize_unicode():
-    import random
-
-    from analysis.text.cleaning import _unicode_table, normalize_unicode, unified_texts
-    from analysis.text.dialect import all_characters
-
-    everything, mapped = all_characters(), list(_unicode_table()[0])
-    rng = random.Random(3)
-    texts = ["".join(rng.choice(everything) if rng.random() < 0.2 else
-                     rng.choice(mapped + ["a", " ", "\n", "\ufb01", "\uff21", "\u00bd"])
-                     for _ in range(rng.randint(0, 100))) for _ in range(2000)]
-    assert unified_texts(texts) == [normalize_unicode(t)[0] for t in texts]

@@ -118,18 +118,6 @@ def _without_removals(texts, rules=SHIPPED, removed=None):
     return texts
 
 
-def unified_texts(texts, rules=SHIPPED):
-    """``normalize_unicode(text, rules)[0]`` of every text (a list), without counting what
-    changed: the unicode map as one polars ``replace_many`` over the texts (its keys are single
-    characters, so no two can overlap), then NFKC in Python for the texts not in that form."""
-    table, _, _ = _unicode_table(rules)
-    texts = _strings(texts)
-    if table:
-        texts = texts.str.replace_many(list(table), list(table.values()))
-    return [text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
-            for text in texts.to_list()]
-
-
 def remove_boilerplate(text, rules=SHIPPED):
     """Remove page chrome, scrape headers, collector labels, attributions, truncation marks.
 
@@ -259,7 +247,7 @@ def clean_text(text, rules=SHIPPED, repeated=frozenset(), title=""):
 
 def _clean_chunk(items, rules=SHIPPED):
     texts, repeated, titles = zip(*items) if items else ((), (), ())
-    return _cleaned(unified_texts(texts, rules), rules, repeated, titles)
+    return _cleaned([normalize_unicode(text, rules)[0] for text in texts], rules, repeated, titles)
 
 
 def clean_texts(texts, n_jobs=1, rules=SHIPPED, repeated=None, titles=None):
