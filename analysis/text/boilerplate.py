@@ -18,10 +18,15 @@ links left, so here a line is judged by the rules of ``boilerplate.toml``:
 cleaning report can list every removed line (nothing is removed silently).
 """
 import re
+from contextlib import contextmanager
 from functools import lru_cache
+
+import polars as pl
 
 from ..errors import RuleError
 from ..rules import SHIPPED
+from .dialect import characters, class_of
+from .parallel import BATCH
 
 _WORD = re.compile(r"[\w][\w'’.:/-]*")
 # Ends like a sentence: . ! ? (or an ellipsis), maybe followed by closing quotes or brackets.
@@ -72,11 +77,48 @@ def furniture_rules(rules=SHIPPED):
         rf"(?i:(?:{markers})\s*[^.!?]{{0,80}}$)|(?i:[/|]\s*(?:{agencies})\s*\)?$)|"
         rf"(?i:\((?:{agencies})\)\s*$)")
     compiled["credit_only"] = re.compile(rf"^\s*(?i:{markers})")
+    # one search instead of a substring test per phrase (same answer: is any phrase in it?)
+    compiled["notice_search"] = re.compile(
+        "|".join(map(re.escape, compiled["notices"])) if compiled["notices"] else "(?!)").search
     return compiled
 
 
+@lru_cache(maxsize=1 << 10)
 def _words(line):
-    return _WORD.findall(line)
+    """The words of ``line`` (a tuple): the same lines are asked about several times while one
+    document is judged (most questions only need their number: :func:`_count`)."""
+    return tuple(_WORD.findall(line))
+
+
+_COUNTS = {}  # line -> number of words, for the batch of documents being cleaned
+_NOTICES = {}  # line -> whether it is a notice (see _is_notice), for the same batch
+
+
+def _count(line):
+    """``len(_words(line))``, from the counts polars made for the batch when it has it."""
+    found = _COUNTS.get(line)
+    return len(_words(line)) if found is None else found
+
+
+@contextmanager
+def word_counts(texts, rules=SHIPPED):
+    """Within the ``with`` block, the words of every line of ``texts`` (a polars Series of
+    documents) are counted, and whether it is a notice found: in polars, all lines at once
+    (Python's ``\\w`` written out; the notice phrases looked for in the lower-cased line)."""
+    found = furniture_rules(rules)
+    lines = texts.str.split("\n").explode(empty_as_null=True).drop_nulls().unique()
+    counts = lines.str.count_matches(_line_patterns()[0])
+    written = lines.to_list()
+    _COUNTS.update(zip(written, counts.to_list()))
+    if found["notices"]:
+        notices = (counts <= found["caption_words"]) & lines.str.to_lowercase().str.contains_any(
+            list(found["notices"]))
+        _NOTICES.update(zip(written, notices.to_list()))
+    try:
+        yield
+    finally:
+        _COUNTS.clear()
+        _NOTICES.clear()
 
 
 def _key(line):
@@ -86,7 +128,7 @@ def _key(line):
 def is_prose(line, rules=SHIPPED):
     """Whether a line is prose that no furniture rule may remove."""
     found = furniture_rules(rules)
-    return len(_words(line)) >= found["prose_words"] and bool(_SENTENCE_END.search(line.strip()))
+    return _count(line) >= found["prose_words"] and bool(_SENTENCE_END.search(line.strip()))
 
 
 def _is_menu(line, found):
@@ -116,7 +158,7 @@ def _what_it_is(line, found, repeated):
         return ""
     short = len(words) <= found["max_furniture_words"]
     lowered = stripped.lower()
-    if any(phrase in lowered for phrase in found["notices"]):
+    if found["notice_search"](lowered):
         return "notice"
     if short and key in found["exact"]:
         return "furniture_line"
@@ -145,9 +187,10 @@ def _what_it_is(line, found, repeated):
 
 
 def _is_notice(line, found):
-    words = _words(line)
-    lowered = line.lower()
-    return len(words) <= found["caption_words"] and any(p in lowered for p in found["notices"])
+    known = _NOTICES.get(line)
+    if known is not None:
+        return known
+    return _count(line) <= found["caption_words"] and found["notice_search"](line.lower()) is not None
 
 
 def furniture(lines, rules=SHIPPED, repeated=frozenset(), title=""):
@@ -190,7 +233,7 @@ def furniture(lines, rules=SHIPPED, repeated=frozenset(), title=""):
             elif _SENTENCE_END.search(line.strip()) or line.strip().endswith((":", ";")):
                 kinds.append("sentence")  # a short sentence or an introduction: kept, as prose is
             else:
-                kinds.append("short" if len(_words(line)) < found["short_words"] else "medium")
+                kinds.append("short" if _count(line) < found["short_words"] else "medium")
     _captions_and_related(lines, kinds, removed, found)
     _mastheads_and_authors(lines, kinds, removed, found)
     _by_article(lines, kinds, removed, found)
@@ -225,15 +268,15 @@ def _captions_and_related(lines, kinds, removed, found):
         # a caption stands just before a line that is only its credit
         if kinds[index] in ("short", "medium") and following is not None \
                 and removed.get(following) == "caption_credit" \
-                and len(_words(lines[following])) <= 8 \
-                and len(_words(lines[index])) <= found["caption_words"]:
+                and _count(lines[following]) <= 8 \
+                and _count(lines[index]) <= found["caption_words"]:
             removed[index], kinds[index] = "caption", "furniture"
         # headlines under a related-links header
         if _key(lines[index]) in found["related"] and kinds[index] == "furniture":
             for later in filled[position + 1:]:
                 if kinds[later] == "prose" or _SENTENCE_END.search(lines[later].strip().rstrip("?")):
                     break
-                if len(_words(lines[later])) > found["max_furniture_words"]:
+                if _count(lines[later]) > found["max_furniture_words"]:
                     break
                 if later not in removed:
                     removed[later], kinds[later] = "related_link", "furniture"
@@ -296,13 +339,27 @@ def _by_article(lines, kinds, removed, found):
         removed[index], kinds[index] = rule, "furniture"
 
 
+@lru_cache(maxsize=None)
+def _line_patterns():
+    """:data:`_WORD`, the line ends of ``str.splitlines``, :data:`_SENTENCE_END` on a stripped
+    line and the characters ``str.strip`` removes, for polars (Rust's regex; Python's ``\\w``
+    and ``\\s`` written out, see :mod:`analysis.text.dialect`)."""
+    word = characters(r"\w")
+    spaces = characters(r"\s")
+    breaks = "\\r\\n?|" + class_of("\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+    return (class_of(word) + class_of(word + "'’.:/-") + "*", breaks,
+            "[.!?…][\"'”’)\\]]*$", spaces)
+
+
 def repeated_lines(texts, outlets, rules=SHIPPED):
     """Short lines found in several documents of the same outlet: the outlet's furniture.
+
+    Found in polars over all the documents' lines at once.
 
     Parameters
     ----------
     texts : list of str
-        Documents (after the unicode map).
+        Documents (after the unicode map); or any sequence whose slices are lists of them.
     outlets : list of str
         Each document's outlet.
 
@@ -313,15 +370,28 @@ def repeated_lines(texts, outlets, rules=SHIPPED):
         document).
     """
     found = furniture_rules(rules)
-    seen = {}
-    for text, outlet in zip(texts, outlets):
+    word, breaks, sentence_end, spaces = _line_patterns()
+    outlets = list(outlets)
+    texts = texts if hasattr(texts, "__getitem__") and hasattr(texts, "__len__") else list(texts)
+
+    def short_lines(first):  # one batch of documents: its short lines, once per document
+        lines = pl.DataFrame({"outlet": pl.Series(outlets[first:first + BATCH], dtype=pl.String),
+                              "line": pl.Series(texts[first:first + BATCH], dtype=pl.String)})
         # short lines that do not read as sentences: a repeated sentence is shared content
-        lines = {line.strip() for line in text.splitlines()
-                 if line.strip() and len(_words(line)) <= found["repeated_words"]
-                 and not _SENTENCE_END.search(line.strip())}
-        for line in lines:
-            seen.setdefault(outlet, {}).setdefault(line, 0)
-            seen[outlet][line] += 1
-    shared = {outlet: frozenset(l for l, n in counts.items() if n >= found["repeated_in"])
-              for outlet, counts in seen.items()}
+        return (lines.with_row_index("document", offset=first).lazy()
+                .with_columns(pl.col("line").str.replace_all(breaks, "\n").str.split("\n"))
+                .explode("line", empty_as_null=True).with_columns(pl.col("line").str.strip_chars(spaces))
+                .filter((pl.col("line") != "") & (pl.col("line").str.count_matches(word) <= found["repeated_words"])
+                        & ~pl.col("line").str.contains(sentence_end))
+                .unique(["document", "line"]).collect())
+
+    found_lines = [short_lines(first) for first in range(0, len(texts), BATCH)]
+    if not found_lines:
+        return []
+    counted = (pl.concat(found_lines).group_by("outlet", "line").len()
+               .filter(pl.col("len") >= found["repeated_in"]))
+    shared = {}
+    for outlet, line in zip(counted["outlet"].to_list(), counted["line"].to_list()):
+        shared.setdefault(outlet, set()).add(line)
+    shared = {outlet: frozenset(found_lines) for outlet, found_lines in shared.items()}
     return [shared.get(outlet, frozenset()) for outlet in outlets]

@@ -4,6 +4,11 @@ Each step is a small function over a string that returns the new string and what
 so the corpus overview can show per document what was removed (nothing disappears silently).
 The rules are the data files ``unicode_map.tsv`` and ``removal_rules.tsv``.
 
+The steps run over all the texts of a corpus at once, as polars column expressions (Rust's
+regex engine, on every core): line ends, the removal rules (written in Rust's regex dialect,
+see ``removal_rules.tsv``) and whitespace. Page furniture is judged line by line in Python
+(:mod:`analysis.text.boilerplate`) between them.
+
 Cleaning keeps the words as written: British spellings and aliases are normalised later, when
 tokens are made (see :mod:`analysis.normalize`), so sentences can be quoted as the source
 wrote them.
@@ -13,17 +18,28 @@ import unicodedata
 from collections import Counter
 from functools import lru_cache
 
+import polars as pl
+
 from ..errors import RuleError
 from ..rules import SHIPPED
-from .boilerplate import furniture
-from .parallel import chunk_results
+from .boilerplate import furniture, word_counts
+from .dialect import characters, class_of
+from .parallel import BATCH, chunk_results
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
-# The line boundaries of str.splitlines, "\r\n" first so it counts as one.
-_LINE_BREAK = re.compile("\r\n?|[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-_SPACES = re.compile(r" [ \t]+|\t[ \t]*")  # a single space is left alone: it is most of them
-_LINE_EDGE = re.compile(r"[^\S\n]*\n[^\S\n]*")
-_BLANK_LINES = re.compile(r"\n{3,}")
+# The line boundaries of str.splitlines, "\r\n" first so it counts as one (Rust's regex).
+_LINE_BREAK = "\\r\\n?|" + class_of("\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+_SPACES = " [ \\t]+|\\t[ \\t]*"  # a single space is left alone: it is most of them
+_BLANK_LINES = "\\n{3,}"
+
+
+@lru_cache(maxsize=None)
+def _line_edge():
+    """Python's ``[^\\S\\n]*\\n[^\\S\\n]*`` for Rust's regex (whose ``\\s`` lacks \\x1c-\\x1f),
+    and the characters ``str.strip`` removes."""
+    spaces = characters(r"\s")
+    inline = class_of(spaces.replace("\n", ""))
+    return f"{inline}*\\n{inline}*", "".join(c for c in spaces if c.isspace())
 
 
 @lru_cache(maxsize=None)
@@ -42,11 +58,16 @@ def _unicode_table(rules=SHIPPED):
 
 
 def _compiled(row):
+    """A rule's pattern in Rust's regex dialect (what polars runs), multi-line mode."""
+    pattern = "(?m)" + row["pattern"]
     try:
-        return re.compile(row["pattern"], re.MULTILINE)
-    except re.error as exc:
+        pl.Series([""], dtype=pl.String).str.contains(pattern)
+    except pl.exceptions.PolarsError as exc:
+        reason = str(exc).strip().splitlines()
         raise RuleError(f"{row['_where']}: pattern of rule {row['rule']!r} is not a valid "
-                        f"regular expression ({exc})") from None
+                        f"regular expression in Rust's regex dialect "
+                        f"({' '.join(line.strip() for line in reason if line.strip())[:300]})") from None
+    return pattern
 
 
 @lru_cache(maxsize=None)
@@ -80,6 +101,23 @@ def normalize_unicode(text, rules=SHIPPED):
     return text, changes
 
 
+def _strings(texts):
+    return texts if isinstance(texts, pl.Series) else pl.Series(list(texts), dtype=pl.String)
+
+
+def _without_removals(texts, rules=SHIPPED, removed=None):
+    """The removal rules over a column of texts (one kind of line end already), rule after
+    rule; with ``removed`` (one list per text) each removal is appended to its text's list as
+    (rule, step, matched_text), in order."""
+    texts = _strings(texts)
+    for rule, step, pattern in _removal_rules(rules):
+        if removed is not None:
+            for found, matches in zip(removed, texts.str.extract_all(pattern).to_list()):
+                found += [(rule, step, match) for match in matches or ()]
+        texts = texts.str.replace_all(pattern, "")
+    return texts
+
+
 def remove_boilerplate(text, rules=SHIPPED):
     """Remove page chrome, scrape headers, collector labels, attributions, truncation marks.
 
@@ -88,14 +126,15 @@ def remove_boilerplate(text, rules=SHIPPED):
     text : str
     removed : list of (rule, step, matched_text)
     """
-    removed = []
-    for rule, step, pattern in _removal_rules(rules):
-        def _drop(match, rule=rule, step=step):
-            removed.append((rule, step, match.group(0)))
-            return ""
+    removed = [[]]
+    return _without_removals([text], rules, removed)[0], removed[0]
 
-        text = pattern.sub(_drop, text)
-    return text, removed
+
+def _tidy(texts):
+    """:func:`tidy_whitespace` over a column of texts."""
+    edge, strip = _line_edge()
+    return (_strings(texts).str.replace_all(_LINE_BREAK, "\n").str.replace_all(_SPACES, " ")
+            .str.replace_all(edge, "\n").str.strip_chars(strip).str.replace_all(_BLANK_LINES, "\n\n"))
 
 
 def tidy_whitespace(text):
@@ -104,9 +143,7 @@ def tidy_whitespace(text):
     Lines end where :meth:`str.splitlines` ends them; whole-text patterns instead of a loop
     over lines, because this runs on every document.
     """
-    text = _LINE_BREAK.sub("\n", text)
-    text = _LINE_EDGE.sub("\n", _SPACES.sub(" ", text))
-    return _BLANK_LINES.sub("\n\n", text.strip())
+    return _tidy([text])[0]
 
 
 def remove_furniture(text, rules=SHIPPED, repeated=frozenset(), title=""):
@@ -126,6 +163,24 @@ def remove_furniture(text, rules=SHIPPED, repeated=frozenset(), title=""):
     return "\n".join(line for i, line in enumerate(lines) if i not in found), removed
 
 
+def _cleaned(unified, rules=SHIPPED, repeated=None, titles=None, removed=None):
+    """The cleaned texts (a list) of texts already through :func:`normalize_unicode`.
+
+    One kind of line end before any rule sees the text ("^" and "$" of the removal rules know
+    only "\\n", so a CR or U+2028 line end must not hide a line boundary from them); the
+    removal rules; page furniture, line by line; whitespace. With ``removed`` (one list per
+    text), every removal is appended to its text's list as (rule, step, text)."""
+    texts = _without_removals(_strings(unified).str.replace_all(_LINE_BREAK, "\n"), rules, removed)
+    with word_counts(texts, rules):
+        texts = texts.to_list()
+        for i, text in enumerate(texts):
+            texts[i], lines = remove_furniture(text, rules, frozenset() if repeated is None else repeated[i],
+                                               "" if titles is None else titles[i])
+            if removed is not None:
+                removed[i] += lines
+    return _tidy(texts).to_list()
+
+
 def clean_with_removals(text, rules=SHIPPED, repeated=frozenset(), title=""):
     """:func:`clean`, also returning every piece of text removed, in order.
 
@@ -140,12 +195,9 @@ def clean_with_removals(text, rules=SHIPPED, repeated=frozenset(), title=""):
     _, names, _ = _unicode_table(rules)
     examples = {name: f"U+{ord(c):04X} {c}".strip() for c, name in names.items()}
     text, replaced = normalize_unicode(text, rules)
-    # One kind of line end before any rule sees the text: "^" and "$" of the removal rules
-    # know only "\n", so a CR or U+2028 line end must not hide a line boundary from them.
-    text = _LINE_BREAK.sub("\n", text)
-    text, removed = remove_boilerplate(text, rules)
-    text, lines_removed = remove_furniture(text, rules, repeated, title)
-    removed += lines_removed
+    found = [[]]
+    [text] = _cleaned([text], rules, [repeated], [title], found)
+    removed = found[0]
     changes = [
         {"step": "unicode", "rule": name, "count": n, "example": examples.get(name, "")}
         for name, n in sorted(replaced.items())
@@ -156,7 +208,7 @@ def clean_with_removals(text, rules=SHIPPED, repeated=frozenset(), title=""):
                                           "example": matched.strip()})
         entry["count"] += 1
     changes += list(by_rule.values())
-    return (tidy_whitespace(text), changes,
+    return (text, changes,
             [{"step": step, "rule": rule, "text": matched.strip()} for rule, step, matched in removed])
 
 
@@ -194,13 +246,16 @@ def clean_text(text, rules=SHIPPED, repeated=frozenset(), title=""):
 
 
 def _clean_chunk(items, rules=SHIPPED):
-    return [clean_text(text, rules, repeated, title) for text, repeated, title in items]
+    texts, repeated, titles = zip(*items) if items else ((), (), ())
+    return _cleaned([normalize_unicode(text, rules)[0] for text in texts], rules, repeated, titles)
 
 
 def clean_texts(texts, n_jobs=1, rules=SHIPPED, repeated=None, titles=None):
-    """:func:`clean_text` of every text, in order, on ``n_jobs`` processes; ``repeated``:
-    one set of outlet-repeated lines per text; ``titles``: one title per text (default: none)."""
+    """:func:`clean_text` of every text, in order, on ``n_jobs`` processes (within each, the
+    column steps run on every core, a batch of texts at a time); ``repeated``: one set of
+    outlet-repeated lines per text; ``titles``: one title per text (default: none)."""
     repeated = [frozenset()] * len(texts) if repeated is None else repeated
     titles = [""] * len(texts) if titles is None else titles
     items = list(zip(texts, repeated, titles))
-    return [text for chunk in chunk_results(_clean_chunk, items, n_jobs, rules) for text in chunk]
+    return [text for chunk in chunk_results(_clean_chunk, items, n_jobs, rules, batch=BATCH)
+            for text in chunk]

@@ -12,15 +12,20 @@ import re
 import unicodedata
 import warnings
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+import polars as pl
 
 from ..errors import CorpusError, CorpusWarning, ParameterError
 from ..rules import rules_for
 from .boilerplate import repeated_lines
 from .cleaning import clean_texts, clean_with_removals, normalize_unicode
 from .normalize import normalization_changes
+from .dialect import characters, class_of
+from .parallel import BATCH
+from .stages import stage
 
 MANIFEST = "manifest.csv"
 REQUIRED_COLUMNS = ("doc_id", "file", "outlet", "origin", "source_type", "event_date")
@@ -246,16 +251,20 @@ def load_corpus(path, n_jobs=1, rules=None):
         places.append(f"{where}: document is empty after cleaning ({row['file']}"
                       + (f", lines {row['first_line'] or 1}-{row['last_line'] or 'end'}"
                          if row["first_line"] or row["last_line"] else "") + ")")
-    raws = ["" if raw is None else raw for raw in records]
-    repeated = outlet_furniture(raws, list(manifest["outlet"]), rules)
-    titles = [normalize_unicode(t, rules)[0] for t in manifest["title"]]
-    cleaned = clean_texts(raws, n_jobs, rules, repeated, titles)
+    with stage("clean"):
+        raws = ["" if raw is None else raw for raw in records]
+        repeated = outlet_furniture(raws, list(manifest["outlet"]), rules)
+        titles = [normalize_unicode(t, rules)[0] for t in manifest["title"]]
+        cleaned = clean_texts(raws, n_jobs, rules, repeated, titles)
+        del raws
     problems += [place for raw, text, place in zip(records, cleaned, places)
                  if raw is not None and not text]
     if problems:
         raise CorpusError(problems, corpus_dir)
 
-    for message in language_warnings(manifest["doc_id"], cleaned, where=MANIFEST):
+    with stage("clean"):
+        messages = language_warnings(manifest["doc_id"], cleaned, where=MANIFEST)
+    for message in messages:
         warnings.warn(message, CorpusWarning, stacklevel=2)
 
     described = set(files["path"].values())
@@ -283,19 +292,48 @@ _ENGLISH = frozenset("the of and to in a is that for on with as by was at are be
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+@lru_cache(maxsize=None)
+def _language_classes():
+    """For polars (Rust's regex): Python's ``[^\\W\\d_]`` (a letter) written out; the letters
+    that are not Latin (``"a" <= c.lower() <= "z"`` is false); and a pattern that matches an
+    English function word as a whole run of letters (``w.lower() in _ENGLISH``), each letter
+    written as the characters whose ``lower()`` it is (see :mod:`analysis.text.dialect`)."""
+    letters = characters(_WORD.pattern[:-1])
+    cased = characters("(?i:[a-z])")
+    lowers = {x: class_of(c for c in cased if c.lower() == x) for x in "abcdefghijklmnopqrstuvwxyz"}
+    words = "|".join("".join(lowers[x] for x in word) for word in sorted(_ENGLISH, key=len, reverse=True))
+    letter = class_of(letters)
+    other = class_of(letters, negate=True)
+    return letter, class_of(c for c in letters if not "a" <= c.lower() <= "z"), \
+        f"(?:^|{other})(?:{words})(?:{other}|$)", other
+
+
 def language_warnings(doc_ids, texts, where=MANIFEST, min_words=20):
     """A message for every text that does not look English: few Latin letters, or few English
     function words (a Chinese text would become a handful of "tokens"; a Russian one would keep
-    all its stop words; every theme rate would be 0 and look like absence)."""
+    all its stop words; every theme rate would be 0 and look like absence).
+
+    Counted in polars over a batch of texts at once: words are runs of letters (Python's
+    ``[^\\W\\d_]+``), letters the characters in them. English function words are counted with
+    every run of non-letters doubled, so that two words one character apart each keep a
+    boundary of their own."""
+    letter, not_latin, english, other = _language_classes()
+    text = pl.col("text")
+    texts = list(texts)
+    counts = pl.concat([pl.DataFrame({"text": pl.Series(texts[i:i + BATCH], dtype=pl.String)}).select(
+        letters=text.str.len_chars() - text.str.replace_all(letter + "+", "").str.len_chars(),
+        not_latin=text.str.count_matches(not_latin),
+        words=text.str.count_matches(letter + "+"),
+        english=text.str.replace_all(other + "+", "$0$0").str.count_matches(english),
+    ) for i in range(0, len(texts), BATCH)] or [pl.DataFrame(
+        schema=["letters", "not_latin", "words", "english"])])
     messages = []
-    for doc_id, text in zip(doc_ids, texts):
-        words = _WORD.findall(text)
-        letters = sum(len(w) for w in words)
+    for doc_id, letters, not_latin, words, english in zip(doc_ids, *counts.get_columns()):
         if not letters:
             continue
-        latin = sum(1 for w in words for c in w if "a" <= c.lower() <= "z") / letters
-        english = sum(1 for w in words if w.lower() in _ENGLISH) / max(1, len(words))
-        if latin < 0.6 or (len(words) >= min_words and english < 0.12):
+        latin = (letters - not_latin) / letters
+        english = english / max(1, words)
+        if latin < 0.6 or (words >= min_words and english < 0.12):
             messages.append(f"{doc_id}: the text does not look English ({latin:.0%} of its letters are "
                             f"Latin, {english:.0%} of its words English function words); the rules count "
                             f"English words, so its rates will read as absence. Translate it or leave "
@@ -336,7 +374,21 @@ def cleaning_report(corpus, rules=None):
 def outlet_furniture(raw_texts, outlets, rules):
     """For each document, the short lines its outlet repeats in several documents (after the
     unicode map), which cleaning removes as that outlet's furniture."""
-    return repeated_lines([normalize_unicode(t, rules)[0] for t in raw_texts], outlets, rules)
+    return repeated_lines(_Unified(raw_texts, rules), outlets, rules)
+
+
+class _Unified:
+    """Texts through the unicode map, made a slice at a time when asked for (a whole corpus
+    of them would be one more copy of the corpus in memory; cleaning maps each batch again)."""
+
+    def __init__(self, texts, rules):
+        self.texts, self.rules = texts, rules
+
+    def __len__(self):
+        return len(self.texts)
+
+    def __getitem__(self, part):
+        return [normalize_unicode(text, self.rules)[0] for text in self.texts[part]]
 
 
 def removed_text(corpus, rules=None):

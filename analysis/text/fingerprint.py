@@ -14,7 +14,7 @@ from ..rules import SHIPPED
 from .corpus import read_manifest
 
 PACKAGES = ("analysis", "pandas", "numpy", "scipy", "matplotlib", "scikit-learn", "nltk",
-            "papermill", "nbconvert", "nbclient", "ipykernel")
+            "papermill", "nbconvert", "nbclient", "ipykernel", "polars", "polars-runtime-32", "regex")
 
 
 def _regular_file(root, name):

@@ -7,21 +7,22 @@ averaged by any manifest column (origin, outlet, year, ...). :func:`dfm_weight` 
 :func:`dfm_subset` derive weighted or smaller matrices from the processed corpus's counts
 without tokenising again, and :func:`unit_matrix` counts passages made of its sentences.
 """
-from array import array
 from collections import Counter
 from dataclasses import dataclass
 from itertools import chain, repeat
 
 import numpy as np
 import pandas as pd
+import polars as pl
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
 from ..errors import ParameterError
 from ..rules import SHIPPED
-from .parallel import chunk_results
+from .parallel import BATCH, chunk_stream
 from .sentences import sentence_spans
-from .tokens import MWE_SEPARATOR, stem, stop_words, surface_forms_of_counts, word_tokens
+from .stages import stage
+from .tokens import MWE_SEPARATOR, sentence_words, stem, stop_words, surface_forms_of_counts
 
 METADATA_EXCLUDE = ("raw_text", "text")
 
@@ -78,40 +79,88 @@ class DocumentFeatureMatrix:
 def _chunk_counts(texts, rules=SHIPPED):
     """The unit of parallel work: sentences, their words and feature counts of ``texts``.
 
-    Returns the columns :func:`document_counts` describes. Columns of arrays rather than a
-    tuple per sentence or a Counter per document: at 100 MB of text those would take more
-    memory than the text itself, and they travel between processes more slowly.
+    Sentences are found per document (Punkt's rules); every later step runs over the whole
+    chunk at once in polars (see :func:`analysis.text.tokens.sentence_words`): the words of
+    all sentences, stop words, stems (once per distinct word) and the counts per document,
+    kept as one long table (document, feature, count) rather than a Counter per document.
     """
-    stops = stop_words(rules)
-    found = {"sentences_per_document": array("l"), "paragraph": array("l"), "start": array("l"),
-             "end": array("l"), "sentence": [], "words": [], "tokens": array("l"),
-             "features": [], "counts": [], "forms": Counter()}
-    for text in texts:
-        words = []
-        spans = sentence_spans(text, rules)
-        found["sentences_per_document"].append(len(spans))
-        for paragraph, start, end in spans:
-            sentence = text[start:end]
-            tokens = word_tokens(sentence, rules=rules)
-            found["paragraph"].append(paragraph)
-            found["start"].append(start)
-            found["end"].append(end)
-            found["sentence"].append(sentence)
-            found["words"].append(" ".join(tokens))
-            found["tokens"].append(len(tokens))
-            words += [w for w in tokens if w not in stops]
-        found["forms"].update(words)
-        counted = Counter(map(stem, words))
-        found["features"].append(tuple(counted))
-        found["counts"].append(array("l", counted.values()))
-    return found
+    texts = list(texts)
+    with stage("sentences"):
+        spans = [sentence_spans(text, rules) for text in texts]
+        per_document = np.fromiter(map(len, spans), dtype=np.int64, count=len(spans))
+        where = np.array([span for found in spans for span in found], dtype=np.int64).reshape(-1, 3)
+        sentences = [text[start:end] for text, found in zip(texts, spans) for _, start, end in found]
+        del spans
+    with stage("words"):
+        table = sentence_words(sentences, rules)
+        made = pl.DataFrame({"text": pl.arange(0, len(sentences), dtype=pl.UInt32, eager=True)}).join(
+            table.group_by("text").agg(words=pl.col("word").str.join(" "), tokens=pl.len()),
+            on="text", how="left", maintain_order="left")
+        words = made["words"].fill_null("").to_list()
+        tokens = made["tokens"].fill_null(0).to_numpy().astype(np.int64)
+        del made
+    with stage("counts"):
+        document = np.repeat(np.arange(len(texts), dtype=np.uint32), per_document)
+        kept = table.filter(~pl.col("word").is_in(sorted(stop_words(rules))))
+        kept = kept.select(document=pl.Series(document[kept["text"].to_numpy()], dtype=pl.UInt32),
+                           word=pl.col("word"))
+        del table
+        forms = kept.group_by("word").len()
+        written = forms["word"]
+        features = pl.Series([stem(w) for w in written.to_list()], dtype=pl.String)
+        # in order of first appearance, as a Counter per document had them (scikit-learn's
+        # vectorisers number features in the order they first see them)
+        counts = kept.with_columns(feature=pl.col("word").replace_strict(written, features)).group_by(
+            "document", "feature", maintain_order=True).len("count")
+        forms = forms.select("word", feature=features, count="len")
+    return {"documents": len(texts), "sentences_per_document": per_document,
+            "paragraph": where[:, 0], "start": where[:, 1], "end": where[:, 2],
+            "sentence": sentences, "words": words, "tokens": tokens, "counts": counts,
+            "forms": forms}
+
+
+def _merged(chunks):
+    """The results of consecutive chunks as one (documents numbered through already); each
+    chunk's columns are let go as soon as they are copied."""
+    if len(chunks) == 1:
+        return chunks[0]
+    merged = {"documents": sum(chunk["documents"] for chunk in chunks)}
+    for key in ("sentences_per_document", "paragraph", "start", "end", "tokens", "document",
+                "column", "count"):
+        merged[key] = np.concatenate([chunk.pop(key) for chunk in chunks])
+    for key in ("sentence", "words"):
+        merged[key] = [value for chunk in chunks for value in chunk.pop(key)]
+    merged["forms"] = _summed_forms([chunk.pop("forms") for chunk in chunks])
+    return merged
+
+
+def _summed_forms(tables):
+    return pl.concat(tables).group_by("word", "feature").agg(pl.col("count").sum())
+
+
+class _Vocabulary:
+    """Features numbered in the order they are first seen (as scikit-learn's vectorisers number
+    them), growing batch by batch, so each batch's counts become three arrays of numbers
+    instead of a table of strings."""
+
+    def __init__(self):
+        self.features = pl.DataFrame(schema={"feature": pl.String, "column": pl.UInt32})
+
+    def encode(self, counts):
+        """The column number of each row's feature (numpy uint32)."""
+        new = counts.select("feature").unique(maintain_order=True).join(self.features, on="feature", how="anti")
+        start = self.features.height
+        self.features = pl.concat([self.features, new.with_columns(
+            column=pl.int_range(start, start + new.height, dtype=pl.UInt32))])
+        return counts.join(self.features, on="feature", how="left", maintain_order="left")["column"].to_numpy()
 
 
 def document_counts(texts, n_jobs=1, rules=SHIPPED):
     """Sentences and feature counts of every text, on ``n_jobs`` processes.
 
     Features are the stems of the word tokens of each sentence, stop words removed (so a
-    multi-word expression never spans two sentences).
+    multi-word expression never spans two sentences). The texts are processed in batches; the
+    counts of each are turned into numbers as it arrives.
 
     Parameters
     ----------
@@ -119,25 +168,36 @@ def document_counts(texts, n_jobs=1, rules=SHIPPED):
         Cleaned documents.
     n_jobs : int, default 1
         Worker processes (joblib's meaning: -1 = every core). The result does not depend on it.
+        Within a process, polars uses every core for the steps it runs.
     rules : analysis.rules.RuleSet
         Whose abbreviations, spelling, aliases, expressions and stop words apply.
 
     Returns
     -------
     dict
-        ``sentences_per_document`` (array, one per text); per sentence, in text order:
-        ``paragraph``, ``start``, ``end`` (arrays: paragraph number and character span in its
-        text), ``sentence`` (list of str, as written), ``words`` (list of str: the word tokens,
-        stop words included, joined by spaces), ``tokens`` (array: how many); per text:
-        ``features`` (tuple of features) and ``counts`` (array, how often each); ``forms``
-        (Counter: word form -> times written, stop words out, for
-        :func:`analysis.text.tokens.surface_forms_of_counts`).
+        ``documents`` (how many texts); ``sentences_per_document`` (array, one per text); per
+        sentence, in text order: ``paragraph``, ``start``, ``end`` (arrays: paragraph number
+        and character span in its text), ``sentence`` (list of str, as written), ``words``
+        (list of str: the word tokens, stop words included, joined by spaces), ``tokens``
+        (array: how many); per (text, feature) with a count, texts in order and features in
+        the order the text first has them: ``document``, ``column``, ``count`` (arrays);
+        ``vocabulary`` (polars Series: the feature of each column number); ``forms`` (polars
+        DataFrame: ``word`` (form as written, stop words out), its ``feature`` and ``count``,
+        times written).
     """
-    chunks = chunk_results(_chunk_counts, texts, n_jobs, rules)
-    found = chunks[0]
-    for chunk in chunks[1:]:
-        for key, values in chunk.items():
-            found[key] += values
+    vocabulary, chunks, documents = _Vocabulary(), [], 0
+    for chunk in chunk_stream(_chunk_counts, texts, n_jobs, rules, batch=BATCH):
+        counts = chunk.pop("counts")
+        chunk["document"] = counts["document"].to_numpy().astype(np.uint32) + np.uint32(documents)
+        chunk["column"] = vocabulary.encode(counts)
+        chunk["count"] = counts["count"].to_numpy().astype(np.int64, copy=False)
+        documents += chunk["documents"]
+        if chunks:  # word forms summed as they come: the tables of all batches never coexist
+            chunk["forms"] = _summed_forms([chunks[-1].pop("forms"), chunk["forms"]])
+            chunks[-1]["forms"] = chunk["forms"].clear()
+        chunks.append(chunk)
+    found = _merged(chunks)
+    found["vocabulary"] = vocabulary.features["feature"]
     return found
 
 
@@ -192,10 +252,44 @@ def dfm_from_counts(corpus, found, weighting="count", min_df=1, max_df=1.0, **ve
     found : dict
         As returned by :func:`document_counts`.
     """
-    counts = list(zip(found["features"], found["counts"]))
+    with stage("matrix"):
+        return _dfm_from_counts(corpus, found, weighting, min_df, max_df, **vectorizer_args)
+
+
+def _count_matrix(found):
+    """The count matrix and its (sorted) features straight from the counts' arrays: what
+    ``CountVectorizer`` gives with its defaults, without a Python object per count."""
+    vocabulary = found["vocabulary"]
+    order = vocabulary.arg_sort().to_numpy()  # code point order, as Python sorts strings
+    rows = found["documents"]
+    index = np.int32 if len(found["count"]) <= np.iinfo(np.int32).max else np.int64
+    rank = np.empty(len(vocabulary), dtype=index)
+    rank[order] = np.arange(len(vocabulary), dtype=index)
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(found["document"], minlength=rows))]).astype(index)
+    matrix = sp.csr_matrix((found["count"].astype(np.int64, copy=False), rank[found["column"]], indptr),
+                           shape=(rows, len(vocabulary)), copy=False)
+    matrix.sort_indices()
+    return matrix, np.array(vocabulary.gather(order).to_list(), dtype=object)
+
+
+def _per_document(found):
+    """(features, counts) of each document, as scikit-learn's analyser is given them."""
+    per_row = np.bincount(found["document"], minlength=found["documents"])
+    bounds = np.concatenate([[0], np.cumsum(per_row)]).tolist()
+    features = found["vocabulary"].gather(found["column"]).to_list()
+    counts = found["count"].tolist()
+    return [(features[a:b], counts[a:b]) for a, b in zip(bounds, bounds[1:])]
+
+
+def _dfm_from_counts(corpus, found, weighting, min_df, max_df, **vectorizer_args):
     vectorizers = {"count": CountVectorizer, "tfidf": TfidfVectorizer}
     if weighting not in vectorizers:
         raise ParameterError(f"weighting={weighting!r}: use 'count' or 'tfidf'")
+    if weighting == "count" and not vectorizer_args and min_df == 1 and max_df == 1.0 \
+            and type(min_df) is int and type(max_df) is float and len(found["count"]):
+        matrix, vocabulary = _count_matrix(found)
+        return _with_features(corpus, found, matrix, vocabulary, matrix)
+    counts = _per_document(found)
     vectorizer = vectorizers[weighting](analyzer=_repeated, min_df=min_df, max_df=max_df,
                                         **vectorizer_args)
     try:
@@ -209,7 +303,22 @@ def dfm_from_counts(corpus, found, weighting="count", min_df=1, max_df=1.0, **ve
         totals = matrix
     else:
         totals = CountVectorizer(analyzer=_repeated, vocabulary=vocabulary).transform(counts)
-    surface = surface_forms_of_counts(found["forms"])
+    return _with_features(corpus, found, matrix, vocabulary, totals)
+
+
+def _surface_forms(forms):
+    """:func:`analysis.text.tokens.surface_forms_of_counts` of a Counter, or, in polars, of the
+    table :func:`document_counts` gives (word, feature, count): per feature, the word written
+    most often (ties: alphabetical), "_" shown as a space."""
+    if not isinstance(forms, pl.DataFrame):
+        return surface_forms_of_counts(forms)
+    chosen = forms.sort(["count", "word"], descending=[True, False]).group_by(
+        "feature", maintain_order=True).agg(pl.col("word").first().str.replace_all(MWE_SEPARATOR, " ", literal=True))
+    return dict(zip(chosen["feature"].to_list(), chosen["word"].to_list()))
+
+
+def _with_features(corpus, found, matrix, vocabulary, totals):
+    surface = _surface_forms(found["forms"])
     features = pd.DataFrame({
         "feature": vocabulary,
         "surface": [surface.get(f, f.replace(MWE_SEPARATOR, " ")) for f in vocabulary],
@@ -369,11 +478,14 @@ def unit_matrix(word_lists, docvars, weighting="count", min_df=1, max_df=1.0):
     -------
     DocumentFeatureMatrix
     """
-    features, counts, forms = [], [], Counter()
-    for words in word_lists:
+    documents, columns, counts, forms, numbers = [], [], [], Counter(), {}
+    for number, words in enumerate(word_lists):
         forms.update(words)
-        counted = Counter(map(stem, words))
-        features.append(tuple(counted))
-        counts.append(array("l", counted.values()))
-    found = {"features": features, "counts": counts, "forms": forms}
+        for feature, n in Counter(map(stem, words)).items():
+            documents.append(number)
+            columns.append(numbers.setdefault(feature, len(numbers)))
+            counts.append(n)
+    found = {"documents": len(docvars), "forms": forms, "document": np.array(documents, dtype=np.uint32),
+             "column": np.array(columns, dtype=np.uint32), "count": np.array(counts, dtype=np.int64),
+             "vocabulary": pl.Series(list(numbers), dtype=pl.String)}
     return dfm_from_counts(docvars, found, weighting, min_df, max_df)

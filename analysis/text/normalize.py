@@ -9,8 +9,11 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+import polars as pl
+
 from ..errors import RuleError
 from ..rules import SHIPPED
+from .dialect import all_characters, char_class, class_of
 
 # A name is not matched inside a longer word or acronym ("UN" in "UNESCO", "US" in "USD").
 _BEFORE = r"(?<![\w.])"
@@ -159,3 +162,75 @@ def normalization_changes(text, rules=SHIPPED):
     normalized_text(text, changes, rules)
     return [{"step": step, "rule": rule, "count": n}
             for step in ("spelling", "alias") for rule, n in sorted(changes[step].items())]
+
+
+@lru_cache(maxsize=None)
+def _ignorecase(char):
+    """A Rust class of the characters Python's ``re.IGNORECASE`` matches for ``char`` (for
+    "k" also the Kelvin sign, for "s" the long s, for "i" the dotted and dotless i)."""
+    if char.isascii() and char.isalpha():
+        near = _ascii_ignorecase()
+        return class_of(c for c in near if re.fullmatch(re.escape(char), c, re.IGNORECASE))
+    return char_class("(?i:" + re.escape(char) + ")")
+
+
+@lru_cache(maxsize=None)
+def _ascii_ignorecase():
+    return frozenset(re.findall("(?i)[a-z]", all_characters()))
+
+
+def _literal(text, ignorecase):
+    """``text`` as a Rust pattern matching what Python's ``re.escape(text)`` matches (with
+    ``re.IGNORECASE`` if ``ignorecase``)."""
+    return "".join(_ignorecase(c) if ignorecase and c.lower() != c.upper() else re.escape(c)
+                   for c in text)
+
+
+_NOTHING = r"[^\x{0}-\x{10FFFF}]"  # a Rust pattern that matches nowhere
+
+
+@lru_cache(maxsize=None)
+def _candidates(rules=SHIPPED):
+    """Polars (Rust regex) patterns, one per step of :func:`normalized_text` (spelling, aliases,
+    doubled names), each matching wherever its step could change a text: any British spelling
+    (case-insensitive), any alias, any canonical name before "(". They leave out the conditions
+    around a match (whole words, not after "."), so each matches at least wherever its rule
+    does: a text a step's pattern does not match is left as it is by that step."""
+    _, mapping = _spelling(rules)
+    _, exact, anycase, _ = _aliases(rules)
+    canonicals = sorted(set(exact.values()) | set(anycase.values()), key=len, reverse=True)
+    space = char_class(r"\s")
+    spelling = [_literal(w, True) for w in sorted(mapping)]
+    aliases = [_literal(a, False) for a in sorted(exact)] + [_literal(a, True) for a in sorted(anycase)]
+    doubled = ["(?:" + "|".join(_literal(c, False) for c in canonicals) + ")" + space + "*\\("] \
+        if canonicals else []
+    return tuple("|".join(found) if found else _NOTHING for found in (spelling, aliases, doubled))
+
+
+def _normalized_from(text, first, rules=SHIPPED):
+    """:func:`normalized_text` from step ``first`` on (0: spelling, 1: aliases, 2: doubled)."""
+    for pattern, replace in _steps(None, rules)[first:]:
+        text = pattern.sub(replace, text)
+    return text
+
+
+def normalized_texts(texts, rules=SHIPPED):
+    """:func:`normalized_text` of every text, as a polars Series of strings.
+
+    Polars finds, for each step, the texts it could change (:func:`_candidates`, in Rust's
+    regex on every core); only those are normalised, by the rules themselves (Python's ``re``,
+    whose lookbehind and case rules these need), from the first step that could change them
+    (a step whose input an earlier step changed always runs). Most sentences have nothing to
+    normalise."""
+    series = texts if isinstance(texts, pl.Series) else pl.Series(list(texts), dtype=pl.String)
+    spelling, aliases, doubled = _candidates(rules)
+    text = pl.col("text")
+    first = pl.DataFrame({"text": series}).select(
+        pl.when(text.str.contains(spelling)).then(0).when(text.str.contains(aliases)).then(1)
+        .when(text.str.contains(doubled)).then(2).otherwise(3).alias("first"))["first"]
+    hits = (first < 3).arg_true()
+    if len(hits) == 0:
+        return series
+    changed = [_normalized_from(text, step, rules)
+               for text, step in zip(series.gather(hits).to_list(), first.gather(hits).to_list())]
+    return series.clone().scatter(hits, pl.Series(changed, dtype=pl.String))

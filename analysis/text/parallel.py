@@ -23,22 +23,39 @@ def check_n_jobs(n_jobs, name="n_jobs"):
     return max(1, int(n_jobs) if n_jobs > 0 else cores + 1 + int(n_jobs))
 
 
-def chunk_results(function, items, n_jobs=1, *args):
+BATCH = 400  # documents a batch: about 2 MB of text, so the column engine's buffers stay small
+
+
+def chunk_results(function, items, n_jobs=1, *args, batch=None):
     """``function(chunk, *args)`` applied to consecutive chunks of ``items``, in order.
 
-    With one worker (or one item) ``function(items)`` runs here, in this process. Otherwise
-    the items are cut into a few chunks per worker: large enough that sending them costs
-    little, small enough that a worker given the long documents does not finish last by far.
+    With one worker (or one item) the chunks run here, in this process: all the items at once,
+    or ``batch`` items at a time (a stream of batches: the memory one batch's work needs is
+    freed before the next). Otherwise the items are cut into a few chunks per worker (at most
+    ``batch`` items each): large enough that sending them costs little, small enough that a
+    worker given the long documents does not finish last by far.
 
     Returns
     -------
     list
         One result per chunk, in the order of the items.
     """
+    return list(chunk_stream(function, items, n_jobs, *args, batch=batch))
+
+
+def chunk_stream(function, items, n_jobs=1, *args, batch=None):
+    """:func:`chunk_results` as a generator: each chunk's result as soon as it is ready (in
+    order), so a caller can reduce one before the next is made."""
     items = list(items)
     workers = min(check_n_jobs(n_jobs), max(1, len(items)))
     if workers == 1:
-        return [function(items, *args)]
+        if not batch or len(items) <= batch:
+            yield function(items, *args)
+            return
+        for i in range(0, len(items), batch):
+            yield function(items[i:i + batch], *args)
+        return
     size = -(-len(items) // (workers * 4))
-    return Parallel(n_jobs=workers)(delayed(function)(items[i:i + size], *args)
-                                    for i in range(0, len(items), size))
+    size = min(size, batch) if batch else size
+    yield from Parallel(n_jobs=workers, return_as="generator")(
+        delayed(function)(items[i:i + size], *args) for i in range(0, len(items), size))

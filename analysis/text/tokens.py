@@ -12,12 +12,15 @@ scikit-learn vectoriser as ``analyzer=analysis.tokenize``. Stems are for countin
 from collections import Counter, defaultdict
 from functools import lru_cache
 
+import numpy as np
+import polars as pl
 import regex
 from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize import MWETokenizer
 
 from ..rules import SHIPPED
-from .normalize import normalized_text, normalized_text_with_offsets
+from .dialect import char_class
+from .normalize import normalized_text, normalized_text_with_offsets, normalized_texts
 
 # Words are runs of letters/digits/underscores with inner apostrophes ("people's"); hyphens
 # and all other punctuation separate words. A compiled regular expression is much faster than
@@ -46,7 +49,7 @@ def stop_words(rules=SHIPPED):
 _STEMMER = SnowballStemmer("english")
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=1 << 17)
 def stem(word):
     """Snowball stem of a lower-case word; joined expressions ("world_war_ii") stay whole."""
     if MWE_SEPARATOR in word:
@@ -58,7 +61,7 @@ def _is_number(word):
     return word.replace("_", "").isdigit()
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=1 << 16)
 def _counted(word):
     """The word as counted (lower case, no possessive "'s"), or "" if it is not counted."""
     word = word.lower()
@@ -96,6 +99,97 @@ def word_tokens(text, remove_stopwords=False, normalize=True, rules=SHIPPED):
         stops = stop_words(rules)
         words = [w for w in words if w not in stops]
     return words
+
+
+@lru_cache(maxsize=None)
+def _word_pattern():
+    """:data:`_WORDS` for polars: the ``regex`` module's ``\\w`` written out (Rust's differs)."""
+    word = char_class(r"\w", module="regex")
+    return f"{word}+(?:'{word}+)*"
+
+
+def sentence_words(texts, rules=SHIPPED):
+    """:func:`word_tokens` of every text (stop words kept), in polars, as one long table.
+
+    Normalisation (:func:`analysis.text.normalize.normalized_texts`), the word pattern and the
+    lists of expressions run over the whole column at once; Python sees each distinct word
+    once (lower case, possessive, numbers) and only the texts where an expression may begin
+    (NLTK's MWETokenizer).
+
+    Parameters
+    ----------
+    texts : list of str or polars.Series
+
+    Returns
+    -------
+    polars.DataFrame
+        ``text`` (u32: position of the text in ``texts``) and ``word``, one row per token, in
+        text order.
+    """
+    normalized = normalized_texts(texts, rules)
+    table = pl.DataFrame({"text": pl.arange(0, len(normalized), dtype=pl.UInt32, eager=True),
+                          "word": normalized.str.extract_all(_word_pattern())}).explode("word", empty_as_null=True)
+    table = table.filter(pl.col("word").is_not_null())
+    written = table["word"].unique()
+    counted = pl.Series([_counted(w) for w in written.to_list()], dtype=pl.String)
+    table = table.with_columns(pl.col("word").replace_strict(written, counted))
+    table = table.filter(pl.col("word") != "")
+    return _joined_expressions(table, rules)
+
+
+@lru_cache(maxsize=None)
+def _expressions(rules=SHIPPED):
+    """The expressions of ``mwe.txt`` by number of words: {n: set of "w1 w2 ..."}."""
+    by_length = {}
+    for line in rules.words("mwe.txt"):
+        phrase = tuple(w.lower() for w in _WORDS.findall(line))
+        if len(phrase) > 1:
+            by_length.setdefault(len(phrase), set()).add(" ".join(phrase))
+    return by_length
+
+
+def _joined_expressions(table, rules=SHIPPED):
+    """NLTK's MWETokenizer over every text of the long ``table`` at once: at each word where an
+    expression may begin, the longest expression that starts there (within its text) is found
+    by polars; the matches are then taken left to right, as the tokenizer does, each joined
+    into one token ("united_nations") in place of its words."""
+    _, starts = _mwe_tokenizer(rules)
+    by_length = _expressions(rules)
+    if not by_length or table.height == 0:
+        return table
+    words, texts = table["word"], table["text"]
+    at = words.is_in(sorted(starts)).arg_true()
+    if len(at) == 0:
+        return table
+    last = table.height - 1
+    at = at.to_numpy().astype(np.int64)
+    length = np.ones(len(at), dtype=np.int64)
+    expression = np.full(len(at), None, dtype=object)
+    for n in sorted(by_length):  # longer matches overwrite shorter ones
+        ends = np.minimum(at + (n - 1), last)
+        parts = pl.DataFrame({f"w{d}": words.gather(np.minimum(at + d, last)) for d in range(n)})
+        found = parts.select(pl.concat_str(pl.all(), separator=" ").is_in(sorted(by_length[n])))
+        found = found.to_series().to_numpy() & (texts.gather(ends) == texts.gather(at)).to_numpy() \
+            & (at + (n - 1) <= last)
+        if found.any():
+            length[found] = n
+            expression[found] = parts.filter(pl.Series(found)).select(
+                pl.concat_str(pl.all(), separator=MWE_SEPARATOR)).to_series().to_list()
+    matched = np.flatnonzero(length > 1)
+    if len(matched) == 0:
+        return table
+    keep = np.ones(table.height, dtype=bool)
+    joined, places, covered = [], [], -1
+    for start, n, token in zip(at[matched].tolist(), length[matched].tolist(), expression[matched]):
+        if start < covered:
+            continue  # inside the expression taken before it
+        covered = start + n
+        joined.append(token)
+        places.append(start)
+        keep[start + 1:covered] = False
+    replaced = words.clone().scatter(places, pl.Series(joined, dtype=pl.String))
+    return table.with_columns(word=replaced).filter(pl.Series(keep))
+    return table
 
 
 def word_spans(text, remove_stopwords=False, rules=SHIPPED):

@@ -1,0 +1,107 @@
+"""The text pipeline gives exactly the outputs kept in tests/fixtures (made by
+tests/fixtures/pipeline.py from the pipeline before the speed work): cleaned texts, removals,
+cleaning report, sentence table and document-feature matrix, on the seeds, on a corpus drawn
+from them and on generated text full of Unicode, furniture and names to normalise."""
+import gzip
+import json
+
+import pytest
+
+from fixtures.pipeline import CORPORA, FIXTURE, corpus_folder, outputs
+
+
+@pytest.fixture(scope="module")
+def kept():
+    with gzip.open(FIXTURE, "rt", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@pytest.mark.parametrize("name", CORPORA)
+def test_the_pipeline_gives_the_kept_outputs(name, kept, tmp_path):
+    found, expected = outputs(corpus_folder(name, tmp_path)), kept[name]
+    assert found["doc_id"] == expected["doc_id"]
+    for key in ("text", "removed", "report"):
+        differ = [i for i, (a, b) in enumerate(zip(found[key], expected[key])) if a != b]
+        assert len(found[key]) == len(expected[key]) and not differ, \
+            f"{name}: {key} differs at {differ[:3]}: {[found[key][i] for i in differ[:2]]} != " \
+            f"{[expected[key][i] for i in differ[:2]]}"
+    for column, values in expected["sentences"].items():
+        assert found["sentences"][column] == values, f"{name}: sentence column {column} differs"
+    for column, values in expected["features"].items():
+        assert found["features"][column] == values, f"{name}: feature column {column} differs"
+    assert found["matrix"] == expected["matrix"]
+
+
+def test_batches_streamed_through_the_engine_give_the_kept_outputs(kept, tmp_path, monkeypatch):
+    from analysis.text import cleaning, matrix
+
+    monkeypatch.setattr(cleaning, "BATCH", 7)
+    monkeypatch.setattr(matrix, "BATCH", 7)
+    found, expected = outputs(corpus_folder("tricky", tmp_path)), kept["tricky"]
+    assert found["text"] == expected["text"] and found["sentences"] == expected["sentences"]
+    assert found["features"] == expected["features"] and found["matrix"] == expected["matrix"]
+
+
+def test_repeated_lines_match_their_line_by_line_definition():
+    # The rule written the slow and obvious way: per document, its stripped lines (where
+    # str.splitlines ends them) that are short and do not end like a sentence; a line is the
+    # outlet's furniture when that many of the outlet's documents have it.
+    import random
+    from collections import Counter
+
+    from analysis.text.boilerplate import _SENTENCE_END, _WORD, furniture_rules, repeated_lines
+
+    found = furniture_rules()
+
+    def by_lines(texts, outlets):
+        seen = Counter()
+        for text, outlet in zip(texts, outlets):
+            seen.update({(outlet, line.strip()) for line in text.splitlines() if line.strip()
+                         and len(_WORD.findall(line)) <= found["repeated_words"]
+                         and not _SENTENCE_END.search(line.strip())})
+        return [frozenset(l for (o, l), n in seen.items() if o == outlet and n >= found["repeated_in"])
+                for outlet in outlets]
+
+    pieces = ["Home", "Menu", "Share.", "word", " ", "\t", "\n", "\r\n", "\r", "\x0b", "\x0c",
+              "\x1c", "\x1f", "\x85", "\u2028", "\u00a0", "Read more", "(AP)", "ok!\u201d", "a\u2019b",
+              "x.y:z/w-v", "\u0301", "\u00b2", "\u0663", "one two three four five six seven"]
+    rng = random.Random(6)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(2000)]
+    outlets = [str(rng.randint(0, 5)) for _ in texts]
+    assert repeated_lines(texts, outlets) == by_lines(texts, outlets)
+
+
+def test_the_language_check_matches_its_word_by_word_definition():
+    # The check written the slow and obvious way, on texts of random Unicode and the cases
+    # where Python's and Rust's letters and case rules part (long s, Kelvin sign, dotted I,
+    # combining marks, superscripts).
+    import random
+
+    from analysis.text.corpus import _ENGLISH, _WORD, language_warnings
+    from analysis.text.dialect import all_characters
+
+    def by_words(doc_ids, texts, min_words=20):
+        messages = []
+        for doc_id, text in zip(doc_ids, texts):
+            words = _WORD.findall(text)
+            letters = sum(len(w) for w in words)
+            if not letters:
+                continue
+            latin = sum(1 for w in words for c in w if "a" <= c.lower() <= "z") / letters
+            english = sum(1 for w in words if w.lower() in _ENGLISH) / max(1, len(words))
+            if latin < 0.6 or (len(words) >= min_words and english < 0.12):
+                messages.append(f"{doc_id}: the text does not look English ({latin:.0%} of its letters are "
+                                f"Latin, {english:.0%} of its words English function words); the rules count "
+                                f"English words, so its rates will read as absence. Translate it or leave "
+                                f"it out")
+        return messages
+
+    everything = all_characters()
+    pieces = ["the ", "OF ", "\u0130s ", "Th\u00e9 ", "\u212aey ", "and", ". ", "\u03a3\u0391\u03a3 ",
+              "a", "an", " ", "-", "\u017faid ", "the-of", "x\u0301the", "the\u00b2", "word ", "was "]
+    rng = random.Random(8)
+    texts = ["".join(rng.choice(everything) if rng.random() < 0.2 else rng.choice(pieces)
+                     for _ in range(rng.randint(0, 80))) for _ in range(1500)]
+    doc_ids = [f"d{i}" for i in range(len(texts))]
+    expected = by_words(doc_ids, texts)
+    assert language_warnings(doc_ids, texts) == expected and len(expected) > 10
