@@ -563,7 +563,9 @@ def term_scatter(table, label_a, label_b, title, caption, n_labels=8):
     ranked = table.sort_values(["z", "term"])
     labelled = pd.concat([ranked[ranked["z"] < 0].head(n_labels), ranked[ranked["z"] > 0].tail(n_labels)])
     for (x, y), text in shared_place_labels(labelled).items():
-        ax.annotate(text, (x, y), xytext=(4, 3), textcoords="offset points", fontsize=9, color="#222222")
+        right = x > 0.8  # near the right edge a label runs leftwards, inside the axes
+        ax.annotate(text, (x, y), xytext=(-4 if right else 4, 3), textcoords="offset points", fontsize=9,
+                    color="#222222", ha="right" if right else "left")
     ax.set_xlim(-0.04, 1.1)
     ax.set_ylim(-0.04, 1.08)
     ax.set_xlabel(f"frequency rank in {label_b} (0 = never used, 1 = most used)")

@@ -149,8 +149,9 @@ def term_chart(table, label_a, label_b, title, n_labels=8):
     ranked = table.sort_values(["z", "term"])
     labelled = pd.concat([ranked[ranked["z"] < 0].head(n_labels), ranked[ranked["z"] > 0].tail(n_labels)])
     for (x, y), text in shared_place_labels(labelled).items():
-        fig.add_annotation(x=x, y=y, text=e(text), showarrow=False, xanchor="left", xshift=6,
-                           yshift=8, font={"size": 12, "color": "#222222"})
+        right = x > 0.8  # near the right edge a label runs leftwards, inside the chart
+        fig.add_annotation(x=x, y=y, text=e(text), showarrow=False, xanchor="right" if right else "left",
+                           xshift=-6 if right else 6, yshift=8, font={"size": 12, "color": "#222222"})
     fig.update_layout(
         title={"text": e(title), "x": 0.01}, height=HEIGHT, template="simple_white",
         xaxis={"title": {"text": f"frequency rank in {e(label_b)} (0 = never, 1 = most used)"},

@@ -27,7 +27,7 @@ def _num(x, digits=2):
 def _documents(t):
     dates = pd.to_datetime(t["event_date"], errors="coerce").dropna()
     span = f", {dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}" if len(dates) else ""
-    yield (f"{len(t)} documents from {t['outlet'].nunique()} outlet(s){span}.", str(len(t)))
+    yield (f"{len(t):,} documents from {t['outlet'].nunique()} outlet(s){span}.", f"{len(t):,}")
     if len(t) > 1 and "words" in t:
         longest, shortest = t.loc[t["words"].idxmax()], t.loc[t["words"].idxmin()]
         ratio = longest["words"] / max(shortest["words"], 1)
@@ -38,8 +38,8 @@ def _documents(t):
 
 def _removed(t):
     if len(t):
-        yield (f"Cleaning removed {len(t)} piece(s) of page furniture or notices from {t['doc_id'].nunique()} "
-               "document(s), each listed with its rule.", str(len(t)))
+        yield (f"Cleaning removed {len(t):,} piece(s) of page furniture or notices from {t['doc_id'].nunique():,} "
+               "document(s), each listed with its rule.", f"{len(t):,}")
 
 
 def _cleaning_steps(t):
@@ -72,7 +72,7 @@ def _theme_rates_by_group(t):
         yield (f"The widest gap between groups is on {label}: {most['group']} {_num(most['rate_per_1k'], 1)} against "
                f"{least['group']} {_num(least['rate_per_1k'], 1)} per 1,000 words, a gap of "
                f"{_num(most['rate_per_1k'] - least['rate_per_1k'], 1)}; the intervals "
-               f"{'do not overlap' if apart else 'overlap, so the gap may rest on a few sentences'}.",
+               f"{'do not overlap' if apart else 'overlap, so these documents do not separate the two'}.",
                _num(most["rate_per_1k"] - least["rate_per_1k"], 1))
 
 
@@ -87,8 +87,8 @@ def _theme_coverage(t):
 def _uncovered(t):
     if len(t):
         top = t.iloc[0]
-        yield (f"The most frequent word no theme covers is \u201c{top['term']}\u201d ({int(top['count'])} times): "
-               "a candidate for the codebook, or a word no theme should count.", str(int(top["count"])))
+        yield (f"The most frequent word no theme covers is \u201c{top['term']}\u201d ({int(top['count']):,} times): "
+               "a candidate for the codebook, or a word no theme should count.", f"{int(top['count']):,}")
 
 
 def _top_terms_by_year(t):
@@ -193,11 +193,13 @@ def _agreement(t):
 
 
 def _disagreements(t):
-    yield (f"{len(t)} disagreement(s) between the suite and the coders, each listed with its sentence.", str(len(t)))
+    yield (f"{len(t):,} disagreement(s) between the suite and the coders, each listed with its sentence.",
+           f"{len(t):,}")
 
 
 def _kwic(t):
-    yield (f"The query is used {len(t)} time(s) in {t['doc_id'].nunique() if len(t) else 0} document(s).", str(len(t)))
+    yield (f"The query is used {len(t):,} time(s) in {t['doc_id'].nunique() if len(t) else 0:,} document(s).",
+           f"{len(t):,}")
 
 
 def _term_rates(t):
@@ -210,7 +212,7 @@ def _term_rates(t):
 def _collocations(t):
     if len(t):
         top = t.iloc[0]
-        yield (f"The strongest collocation is \u201c{top['collocation']}\u201d ({int(top['count'])} times, "
+        yield (f"The strongest collocation is \u201c{top['collocation']}\u201d ({int(top['count']):,} times, "
                f"G2 = {_num(top['G2'], 1)}).", _num(top["G2"], 1))
 
 
@@ -219,9 +221,10 @@ def _term_chart(t):
         part = t[t["z"] * sign > 0]
         if len(part):
             top = part.loc[(part["z"] * sign).idxmax()]
+            own, other = (top["count_a"], top["count_b"]) if sign > 0 else (top["count_b"], top["count_a"])
             yield (f"Term most typical of {top[side]} against {top['group_b' if sign > 0 else 'group_a']}: "
-                   f"\u201c{top['term']}\u201d (z = {_num(top['z'])}; {int(top['count_a'])} uses against "
-                   f"{int(top['count_b'])}).", _num(top["z"]))
+                   f"\u201c{top['term']}\u201d (z = {_num(top['z'])}; {int(own):,} uses against "
+                   f"{int(other):,}).", _num(top["z"]))
 
 
 # table file -> finder; the order is the order findings are listed in
