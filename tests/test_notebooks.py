@@ -5,6 +5,7 @@ import pandas as pd
 import papermill
 import pytest
 
+from analysis import ParameterError
 from analysis.runner.execute import NOTEBOOKS, run_notebooks
 from conftest import SEEDS, synthetic_documents, write_corpus
 
@@ -118,3 +119,29 @@ def test_years_notebook_names_an_impossible_parameter(tmp_path):
     [result] = run_notebooks(SEEDS, tmp_path, only=["02"], parameters={"n_topics": 400}, **QUIET)
     assert not result["ok"]  # a valid number, more topics than these few passages hold
     assert "ParameterError" in result["error"] and "n_topics=400" in result["error"]
+
+
+def test_explore_notebook_on_one_group_notes_that_there_is_nothing_to_chart(tmp_path):
+    corpus = write_corpus(tmp_path / "one", synthetic_documents(6, years=[1990, 1991], groups=["Treasury"], seed=3))
+    [result] = run_notebooks(corpus, tmp_path / "out", only=["05"],
+                             parameters={"query": "budget", "terms": ["budget"], "n_boot": 100}, **QUIET)
+    assert result["ok"], result["error"]
+    assert "Only one value of `origin`" in _outputs(result["report"])
+    assert not (tmp_path / "out" / "reports" / "05_explore").exists()
+    assert not (tmp_path / "out" / "figures" / "05_explore" / "term_chart.csv").exists()
+
+
+def test_explore_notebook_charts_one_group_against_the_rest_of_another_column(tmp_path):
+    corpus = write_corpus(tmp_path / "parties", synthetic_documents(40, years=[1990, 1995], groups=["A", "B"], seed=4))
+    [result] = run_notebooks(corpus, tmp_path / "out", only=["05"],
+                             parameters={"query": "budget", "terms": ["budget"], "n_boot": 100,
+                                         "compare_by": "party", "compare_a": "party 1", "compare_b": "rest",
+                                         "chart_term": "harvest"}, **QUIET)
+    assert result["ok"], result["error"]
+    table = pd.read_csv(tmp_path / "out" / "figures" / "05_explore" / "term_chart.csv")
+    assert set(table["group_a"]) == {"party 1"} and set(table["group_b"]) == {"not party 1"}
+    page = (tmp_path / "out" / "reports" / "05_explore" / "term_chart.html").read_text(encoding="utf-8")
+    assert "Words of party 1 against not party 1 (party)" in page
+    assert "harvest" in _outputs(result["report"])
+    with pytest.raises(ParameterError, match="compare_by"):
+        run_notebooks(corpus, tmp_path / "out2", only=["05"], parameters={"compare_by": "colour"}, **QUIET)
