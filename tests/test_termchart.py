@@ -189,3 +189,17 @@ def test_a_term_can_be_chosen_offline_in_a_real_browser(hostile_page, tmp_path):
     assert seen["typed"]["title"] != "pwned"
     # clicked: the point's own term
     assert seen["clicked"]["chosen"] == table.iloc[clicked]["term"] != typed["term"]
+
+
+def test_term_chart_gathers_sides_terms_and_whole_labelled_sentences(seeds, make_corpus):
+    chart = termchart.term_chart(seeds, "origin", "Russia", "rest", per_side=2)
+    assert (chart.label_a, chart.label_b) == ("Russia", "not Russia")
+    assert chart.title == "Words of Russia against not Russia (origin)"
+    assert set(chart.table["group_b"]) == {"not Russia"}
+    assert chart.sentences.groupby(["feature", "side"]).size().max() <= 2
+    outlets = dict(zip(seeds.corpus["doc_id"], seeds.corpus["outlet"]))
+    assert all(w.startswith(outlets[d]) for d, w in zip(chart.sentences["doc_id"], chart.sentences["where"]))
+    one = analysis.load_processed(make_corpus([document("a", "Trade grew a lot this year for all."),
+                                               document("b", "Trade fell a lot this year for all.")]),
+                                  use_cache=False)
+    assert termchart.term_chart(one, "origin") is None

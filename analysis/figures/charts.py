@@ -528,17 +528,20 @@ def xray(table, labels, title, caption, max_documents=40):
     return fig
 
 
-def shared_place_labels(table, most=3):
-    """One label per place: terms drawn at the same (x, y) joined ("a, b, c +2"), so labels
-    of tied terms do not print over each other.
+def term_labels(table, n_labels=8, most=3):
+    """Labels of the ``n_labels`` terms most typical of each side (lowest and highest z), one
+    per place: terms drawn at the same (x, y) joined ("a, b, c +2"), so labels of tied terms
+    do not print over each other.
 
     Returns
     -------
     dict
-        (x, y) -> label text, in the order of ``table``.
+        (x, y) -> label text.
     """
+    ranked = table.sort_values(["z", "term"])
+    labelled = pd.concat([ranked[ranked["z"] < 0].head(n_labels), ranked[ranked["z"] > 0].tail(n_labels)])
     places = {}
-    for term, x, y in zip(table["term"], table["x"], table["y"]):
+    for term, x, y in zip(labelled["term"], labelled["x"], labelled["y"]):
         places.setdefault((x, y), []).append(str(term))
     return {xy: ", ".join(t[:most]) + (f" +{len(t) - most}" if len(t) > most else "")
             for xy, t in places.items()}
@@ -560,9 +563,7 @@ def term_scatter(table, label_a, label_b, title, caption, n_labels=8):
     z = np.clip(table["z"].to_numpy(float), -4, 4)
     points = ax.scatter(table["x"], table["y"], c=z, cmap="RdBu_r", vmin=-4, vmax=4, s=22,
                         edgecolors="#555555", linewidths=0.3)
-    ranked = table.sort_values(["z", "term"])
-    labelled = pd.concat([ranked[ranked["z"] < 0].head(n_labels), ranked[ranked["z"] > 0].tail(n_labels)])
-    for (x, y), text in shared_place_labels(labelled).items():
+    for (x, y), text in term_labels(table, n_labels).items():
         right = x > 0.8  # near the right edge a label runs leftwards, inside the axes
         ax.annotate(text, (x, y), xytext=(-4 if right else 4, 3), textcoords="offset points", fontsize=9,
                     color="#222222", ha="right" if right else "left")

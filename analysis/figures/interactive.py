@@ -14,10 +14,10 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from ..files import atomic_path
-from .charts import shared_place_labels
+from .charts import term_labels
+from .saving import _in_notebook
 
 Z_CLIP = 4.0  # colours saturate beyond |z| = 4
 HEIGHT = 640
@@ -146,9 +146,7 @@ def term_chart(table, label_a, label_b, title, n_labels=8):
                 "size": 8, "line": {"width": 0.5, "color": "#555555"},
                 "colorbar": {"title": {"text": e(f"z (+ {label_a}, − {label_b})"[:60])}}},
     ))
-    ranked = table.sort_values(["z", "term"])
-    labelled = pd.concat([ranked[ranked["z"] < 0].head(n_labels), ranked[ranked["z"] > 0].tail(n_labels)])
-    for (x, y), text in shared_place_labels(labelled).items():
+    for (x, y), text in term_labels(table, n_labels).items():
         right = x > 0.8  # near the right edge a label runs leftwards, inside the chart
         fig.add_annotation(x=x, y=y, text=e(text), showarrow=False, xanchor="right" if right else "left",
                            xshift=-6 if right else 6, yshift=8, font={"size": 12, "color": "#222222"})
@@ -177,8 +175,8 @@ def term_chart_page(fig, table, sentences, labels, path, title, caption):
 
     Parameters
     ----------
-    fig : plotly.graph_objects.Figure
-        As :func:`term_chart` (``customdata`` = row of ``table``).
+    fig : plotly.graph_objects.Figure or dict
+        As :func:`term_chart` (``customdata`` = row of ``table``), or its JSON form.
     table : pandas.DataFrame
         As :func:`analysis.measures.termchart.term_frequencies`.
     sentences : pandas.DataFrame
@@ -191,6 +189,8 @@ def term_chart_page(fig, table, sentences, labels, path, title, caption):
     """
     import plotly.offline
 
+    figure = json.loads(fig.to_json()) if not isinstance(fig, dict) else dict(fig)
+    figure["layout"] = {k: v for k, v in figure["layout"].items() if k != "title"}  # the page's heading says it
     by_feature = {}
     for feature, side, where, sentence in zip(sentences["feature"], sentences["side"],
                                               sentences["where"], sentences["sentence"]):
@@ -199,8 +199,6 @@ def term_chart_page(fig, table, sentences, labels, path, title, caption):
               "per_1k_a": round(float(pa), 4), "per_1k_b": round(float(pb), 4), "z": round(float(z), 4)}
              for t, f, a, b, pa, pb, z in zip(table["term"], table["feature"], table["count_a"],
                                              table["count_b"], table["per_1k_a"], table["per_1k_b"], table["z"])]
-    figure = json.loads(fig.to_json())
-    figure["layout"].pop("title", None)  # the page's own heading says it
     data = {"figure": figure, "terms": terms, "sentences": by_feature,
             "labels": {"a": str(labels["a"]), "b": str(labels["b"])}}
     library = plotly.offline.get_plotlyjs()
@@ -230,8 +228,37 @@ def term_chart_page(fig, table, sentences, labels, path, title, caption):
 
 
 def show_in_lab(fig, note):
-    """Display ``fig`` as Plotly's own output (drawn by JupyterLab's Plotly extension), with
-    ``note`` as the plain-text form a static page shows instead (no script runs there)."""
+    """Display ``fig`` (a Plotly figure or its JSON form) as Plotly's own output, drawn by
+    JupyterLab's Plotly extension, with ``note`` as the plain-text form a static page shows
+    instead (no script runs there)."""
     from IPython.display import display
 
-    display({"application/vnd.plotly.v1+json": json.loads(fig.to_json()), "text/plain": note}, raw=True)
+    if not _in_notebook():
+        return
+    figure = fig if isinstance(fig, dict) else json.loads(fig.to_json())
+    display({"application/vnd.plotly.v1+json": figure, "text/plain": note}, raw=True)
+
+
+def term_chart_caption(label_a, label_b):
+    """What the term chart can and cannot show, in one line."""
+    return (f"Each point is a term used at least twice by the two groups: up = its frequency rank in {label_a}, "
+            f"right = in {label_b} (0 = never used); red = typical of {label_a}, blue = of {label_b} (log-odds z; "
+            "the 8 most typical of each side labelled, |z| >= 1.96 is the customary line). It shows which words "
+            "separate these documents, not why or in what sense: read a term's sentences.")
+
+
+def term_chart_views(chart, page, note="(the interactive chart is drawn here in JupyterLab)"):
+    """The term chart of ``chart`` (an :class:`analysis.measures.termchart.TermChart`): written as
+    a self-contained page at ``page`` and, in a notebook, shown as Plotly's own output.
+
+    Returns
+    -------
+    Path
+        The page.
+    """
+    caption = term_chart_caption(chart.label_a, chart.label_b)
+    figure = json.loads(term_chart(chart.table, chart.label_a, chart.label_b, chart.title).to_json())
+    written = term_chart_page(figure, chart.table, chart.sentences, {"a": chart.label_a, "b": chart.label_b},
+                              page, chart.title, caption)
+    show_in_lab(figure, note)
+    return written

@@ -7,6 +7,7 @@ Choosing a term shows sentences of both groups that use it, so a position can be
 the text. Both tables come from the corpus's counts and sentence table; nothing is re-split.
 """
 from collections import defaultdict
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,7 @@ from ..errors import ParameterError
 from ..text.corpus import require_column
 from ..text.processed import as_processed
 from ..text.tokens import features_of_words
+from .describe import document_labels
 from .keyness import log_odds_dirichlet
 
 TERM_COLUMNS = ["group_a", "group_b", "feature", "term", "count_a", "count_b", "per_1k_a", "per_1k_b", "z",
@@ -202,3 +204,49 @@ def find_term(table, term=None):
         raise ParameterError(f"chart_term={term!r} is not among the chart's {len(table)} terms (e.g. "
                              f"{', '.join(table['term'].head(8))})")
     return hit.iloc[0]
+
+
+@dataclass(frozen=True)
+class TermChart:
+    """What the term chart draws: its two sides, its terms and the sentences behind them.
+
+    Attributes
+    ----------
+    by : str
+        The document variable compared.
+    label_a, label_b : str
+        The sides' names ("not <a>" for the rest).
+    table : pandas.DataFrame
+        As :func:`term_frequencies`.
+    sentences : pandas.DataFrame
+        As :func:`term_sentences`, with ``where``: the document's outlet and date, whole.
+    """
+
+    by: str
+    label_a: str
+    label_b: str
+    table: pd.DataFrame
+    sentences: pd.DataFrame
+
+    @property
+    def title(self):
+        return f"Words of {self.label_a} against {self.label_b} ({self.by})"
+
+
+def term_chart(processed, by, a=None, b=None, max_terms=2000, per_side=5, min_count=2):
+    """The term chart of two groups of ``by`` (see :func:`compared_groups` for ``a`` and ``b``),
+    or None when the corpus has a single value of ``by`` (nothing to compare).
+
+    Returns
+    -------
+    TermChart or None
+    """
+    processed = as_processed(processed)
+    require_column(processed.corpus, by)
+    if processed.corpus[by].astype(str).nunique() < 2:
+        return None
+    a, b, label_b = compared_groups(processed.corpus, by, a, b)
+    table = term_frequencies(processed, by, a, b, min_count=min_count, max_terms=max_terms)
+    found = term_sentences(processed, table["feature"], by, a, b, per_side)
+    where = dict(zip(processed.corpus["doc_id"], document_labels(processed.corpus, None)))
+    return TermChart(by, a, label_b, table, found.assign(where=found["doc_id"].map(where)))
