@@ -22,7 +22,7 @@ from ..rules import SHIPPED
 from .parallel import BATCH, chunk_stream
 from .sentences import sentence_spans
 from .stages import stage
-from .tokens import MWE_SEPARATOR, sentence_words, stem, stop_words, surface_forms_of_counts
+from .tokens import MWE_SEPARATOR, sentence_words, stem, stop_words
 
 METADATA_EXCLUDE = ("raw_text", "text")
 
@@ -307,11 +307,9 @@ def _dfm_from_counts(corpus, found, weighting, min_df, max_df, **vectorizer_args
 
 
 def _surface_forms(forms):
-    """:func:`analysis.text.tokens.surface_forms_of_counts` of a Counter, or, in polars, of the
-    table :func:`document_counts` gives (word, feature, count): per feature, the word written
-    most often (ties: alphabetical), "_" shown as a space."""
-    if not isinstance(forms, pl.DataFrame):
-        return surface_forms_of_counts(forms)
+    """:func:`analysis.text.tokens.surface_forms_of_counts`, in polars, of a table (word,
+    feature, count): per feature, the word written most often (ties: alphabetical), "_" shown
+    as a space."""
     chosen = forms.sort(["count", "word"], descending=[True, False]).group_by(
         "feature", maintain_order=True).agg(pl.col("word").first().str.replace_all(MWE_SEPARATOR, " ", literal=True))
     return dict(zip(chosen["feature"].to_list(), chosen["word"].to_list()))
@@ -485,6 +483,8 @@ def unit_matrix(word_lists, docvars, weighting="count", min_df=1, max_df=1.0):
             documents.append(number)
             columns.append(numbers.setdefault(feature, len(numbers)))
             counts.append(n)
+    forms = pl.DataFrame({"word": list(forms), "feature": [stem(w) for w in forms], "count": list(forms.values())},
+                         schema={"word": pl.String, "feature": pl.String, "count": pl.Int64})
     found = {"documents": len(docvars), "forms": forms, "document": np.array(documents, dtype=np.uint32),
              "column": np.array(columns, dtype=np.uint32), "count": np.array(counts, dtype=np.int64),
              "vocabulary": pl.Series(list(numbers), dtype=pl.String)}
