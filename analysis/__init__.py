@@ -25,8 +25,8 @@ from .measures.themes import grouped_theme_rates, theme_counts, theme_matches
 from .measures.tone import tone_rates
 from .rules import RuleSet, rules_for
 from .text.cache import load_processed
-from .text.corpus import (cleaning_report, load_corpus, load_corpus_with_warnings, read_manifest,
-                          require_column, select_years)
+from .text.corpus import (cleaning_report, load_corpus, load_corpus_with_warnings, raw_texts,
+                          read_manifest, require_column, select_years)
 from .text.matrix import DocumentFeatureMatrix, document_feature_matrix, top_features
 from .text.processed import ProcessedCorpus, processed_corpus
 from .text.sentences import sentence_table, sentences
@@ -38,7 +38,7 @@ __all__ = [
     "AnalysisError", "CodebookError", "CorpusError", "CorpusWarning", "DocumentFeatureMatrix",
     "ParameterError", "RuleError", "RuleSet", "rules_for",
     "cleaning_report", "corpus_summary", "document_feature_matrix", "document_labels",
-    "document_sizes", "load_corpus", "load_corpus_with_warnings", "read_manifest",
+    "document_sizes", "load_corpus", "load_corpus_with_warnings", "raw_texts", "read_manifest",
     "require_column", "select_years", "sentence_table", "sentences", "stem",
     "surface_forms", "tokenize", "top_features", "word_tokens", "word_spans", "load_codebook",
     "theme_table", "theme_matches", "theme_counts", "grouped_theme_rates", "shared_events",

@@ -1,3 +1,4 @@
+import atexit
 import csv
 import html
 import json
@@ -13,8 +14,10 @@ import pytest
 
 import analysis
 
-# Each test process (and the kernels it starts) gets a cache of its own, never the user's.
+# Each test process (and the kernels it starts) gets a cache of its own, never the user's,
+# removed when the process ends so that test runs do not pile up in the temporary folder.
 os.environ["ANALYSIS_CACHE_DIR"] = tempfile.mkdtemp(prefix="analysis-test-cache-")
+atexit.register(shutil.rmtree, os.environ["ANALYSIS_CACHE_DIR"], ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

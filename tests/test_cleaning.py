@@ -3,7 +3,10 @@ from analysis.text.cleaning import clean, normalize_unicode
 
 
 def _doc(corpus, doc_id):
-    return corpus.set_index("doc_id").loc[doc_id]
+    """The document's row, with its text as the file holds it (read again) as ``raw_text``."""
+    row = corpus.set_index("doc_id").loc[doc_id].copy()
+    row["raw_text"] = analysis.raw_texts(corpus)[list(corpus["doc_id"]).index(doc_id)]
+    return row
 
 
 def test_chrome_scrape_header_attribution_and_truncation_are_removed(seed_corpus):

@@ -11,7 +11,7 @@ from conftest import SEEDS, document
 def test_seed_corpus_has_six_documents_with_manifest_columns_year_and_texts(seed_corpus):
     assert len(seed_corpus) == 6
     for column in ["doc_id", "file", "outlet", "origin", "source_type", "event_date", "year",
-                   "event", "raw_text", "text", "notes"]:
+                   "event", "text", "notes"]:
         assert column in seed_corpus.columns
     assert sorted(seed_corpus["year"].unique()) == [2025, 2026]
     assert seed_corpus["doc_id"].is_unique
@@ -23,7 +23,7 @@ def test_file_000_gives_two_documents_split_at_the_russian_readout(seed_corpus):
     assert list(from_000["origin"]) == ["China", "Russia"]
     lines = (SEEDS / "000_1a7a6798957a20c9.txt").read_text(encoding="utf-8").splitlines()
     split = next(i for i, line in enumerate(lines) if line.startswith("Russian readout"))
-    chinese, kremlin = from_000["raw_text"]
+    chinese, kremlin = (analysis.raw_texts(seed_corpus)[i] for i in from_000.index)
     assert kremlin.splitlines()[0] == lines[split]
     assert chinese.splitlines()[-1] == lines[split - 1]
     assert "Russian readout" not in chinese and "Wang Yi attended" in chinese
@@ -114,3 +114,45 @@ def test_manifest_notes_record_inferences(seed_corpus):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         analysis.load_corpus(SEEDS)
+
+
+def test_raw_texts_are_read_again_from_the_files_not_kept_in_the_corpus(make_corpus):
+    folder = make_corpus([document("a", "Site icon Realist\nFirst text here.\n"),
+                          document("b", "x\none\ntwo\nthree\n", file="b.txt", first_line="2", last_line="3"),
+                          document("c", "Caf\u00e9 \u2019quoted\u2019 text.\n", file="c.txt")])
+    corpus = analysis.load_corpus(folder)
+    assert "raw_text" not in corpus.columns
+    raws = analysis.raw_texts(corpus)
+    assert len(raws) == 3 and list(raws) == ["Site icon Realist\nFirst text here.\n", "one\ntwo\n",
+                                             "Caf\u00e9 \u2019quoted\u2019 text.\n"]
+    assert raws[1] == "one\ntwo\n" and list(raws[1:]) == list(raws)[1:]
+    # a selection of documents reads its own rows' texts
+    assert list(analysis.raw_texts(corpus[corpus["doc_id"] != "a"])) == list(raws)[1:]
+    # the folder can be given, and must be when the corpus does not say where it came from
+    assert list(analysis.raw_texts(pd.DataFrame(corpus), folder)) == list(raws)
+    stripped = corpus.copy()
+    stripped.attrs.clear()
+    with pytest.raises(analysis.ParameterError, match="corpus_dir=None"):
+        analysis.raw_texts(stripped)
+
+
+def test_raw_texts_warn_when_a_file_changed_after_loading(make_corpus):
+    folder = make_corpus([document("a", "First text here."), document("b", "Second text.", file="b.txt")])
+    corpus = analysis.load_corpus(folder)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        analysis.raw_texts(corpus)  # nothing changed: no warning
+    (folder / "b.txt").write_text("Edited since.", encoding="utf-8")
+    with pytest.warns(CorpusWarning, match="b.txt changed after the corpus was loaded"):
+        raws = analysis.raw_texts(corpus)
+    assert raws[1] == "Edited since."
+
+
+def test_a_file_named_by_several_rows_that_is_not_utf8_is_reported_once(make_corpus):
+    second = document("b", None, file="a.txt", first_line="2", last_line="2")
+    second.pop("text")
+    folder = make_corpus([document("a", "Caf\xe9 one.\nCaf\xe9 two.\n".encode("latin-1"), first_line="1",
+                                   last_line="1"), second])
+    with pytest.raises(CorpusError) as caught:
+        analysis.load_corpus(folder, n_jobs=2)
+    assert len(caught.value.problems) == 1 and "a.txt is not valid UTF-8" in caught.value.problems[0]

@@ -117,6 +117,19 @@ def test_a_second_load_comes_from_the_cache(corpus_copy, tmp_path, monkeypatch):
     assert (again.dfm.matrix != first.dfm.matrix).nnz == 0
 
 
+def test_a_corpus_from_the_cache_reads_its_raw_texts_from_the_folder_it_was_loaded_from(
+        corpus_copy, tmp_path, monkeypatch):
+    first = analysis.load_processed(corpus_copy, cache_dir=tmp_path / "cache")
+    moved = tmp_path / "moved"
+    shutil.copytree(corpus_copy, moved)
+    shutil.rmtree(corpus_copy)  # the folder the cached corpus was made from is gone
+    _no_building(monkeypatch)
+    again = analysis.load_processed(moved, cache_dir=tmp_path / "cache")
+    assert again.corpus.attrs["corpus_dir"] == str(moved.resolve())
+    raws = list(analysis.raw_texts(again))
+    assert len(raws) == len(first.corpus) and raws == list(analysis.raw_texts(analysis.load_corpus(moved)))
+
+
 def _edit_text(folder):
     path = folder / "001_5ca9e44972f4eef7.txt"
     path.write_text(path.read_text(encoding="utf-8") + "\nA sentence added for the cache test.\n",

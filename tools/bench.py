@@ -36,7 +36,7 @@ from pathlib import Path
 
 from analysis.errors import ParameterError
 from analysis.files import atomic_path
-from analysis.text.corpus import load_corpus
+from analysis.text.corpus import load_corpus, raw_texts
 from analysis.text.sentences import sentences
 
 # The measuring processes import this module: papermill and nbformat (for the report timing)
@@ -95,7 +95,7 @@ def scaled_corpus(folder, size_mb, seed=0, source=ROOT / "seeds", documents=None
         The folder, the number of documents, the size of the texts in MB (10**6 bytes).
     """
     seeds = load_corpus(source)
-    pool = [s for raw in seeds["raw_text"] for line in raw.splitlines() for s in sentences(line)
+    pool = [s for raw in raw_texts(seeds) for line in raw.splitlines() for s in sentences(line)
             if not prose_only or (len(s.split()) >= 8 and s.rstrip()[-1:] in ".!?\"'”")]
     outlets = sorted(seeds["outlet"].unique())
     rng = random.Random(seed)

@@ -203,7 +203,7 @@ def theme_counts(processed, codebook, matches=None):
                   value_name="count"))
     tidy["rate_per_1k"] = 1000 * tidy["count"] / tidy["tokens"]
     tidy["label"] = tidy["theme"].map(codebook.groupby("theme")["label"].first())
-    docvars = corpus.drop(columns=["raw_text", "text"])
+    docvars = corpus.drop(columns=["text"])
     tidy = tidy.merge(docvars, on="doc_id", how="left")
     doc_order = {d: i for i, d in enumerate(corpus["doc_id"])}
     theme_order = {t: i for i, t in enumerate(themes)}

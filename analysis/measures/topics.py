@@ -72,7 +72,7 @@ def topic_units(processed, unit="paragraph", window=3, min_tokens=5):
     units = units[units["tokens"] >= min_tokens].reset_index(drop=True)
     if units.empty:
         raise ParameterError(f"no {unit} has {min_tokens} or more word tokens; lower min_tokens")
-    docvars = corpus.drop(columns=["raw_text", "text"])
+    docvars = corpus.drop(columns=["text"])
     return units.merge(docvars, on="doc_id", how="left")
 
 

@@ -346,7 +346,7 @@ def run_notebooks(corpus_dir, out_dir, only=None, parameters=None, notebooks_dir
     check_parameters(notebooks, parameters)
     rules = rules_for(corpus_dir, rules_dir)
     corpus = load_processed(corpus_dir, rules_dir=rules_dir).corpus
-    check_against(parameters, [c for c in corpus.columns if c not in ("raw_text", "text")])
+    check_against(parameters, [c for c in corpus.columns if c != "text"])
     workers = check_jobs(jobs, len(notebooks))
     out_dir = Path(out_dir)
     lock = _lock(out_dir)

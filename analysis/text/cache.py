@@ -18,6 +18,7 @@ import hashlib
 import os
 import pickle
 import stat
+import time
 import warnings
 from importlib import metadata
 from pathlib import Path
@@ -162,6 +163,7 @@ def load_processed(corpus_dir, cache_dir=None, n_jobs=1, use_cache=True, rules_d
         A rule file is malformed (names file and line).
     """
     rules = rules_for(corpus_dir, rules_dir)
+    hashed_ns = time.time_ns()  # the files are as the key says from here on
     key = _key_or_none(corpus_dir, rules) if use_cache else None
     try:
         folder = cache_folder(cache_dir) if key else None
@@ -181,6 +183,8 @@ def load_processed(corpus_dir, cache_dir=None, n_jobs=1, use_cache=True, rules_d
                 os.utime(entry)  # recently used: kept by _prune
             except OSError:
                 pass
+            # the same texts may have been cached from another folder: raw texts are read from this one
+            found.corpus.attrs.update(corpus_dir=str(Path(corpus_dir).resolve()), loaded_ns=hashed_ns)
             return found
     corpus, messages = load_corpus_with_warnings(corpus_dir, n_jobs, rules)
     processed = processed_corpus(corpus, n_jobs, messages, rules)

@@ -245,6 +245,24 @@ def clean_text(text, rules=SHIPPED, repeated=frozenset(), title=""):
     return clean(text, rules, repeated, title)[0]
 
 
+class _Rows:
+    """(text, repeated lines, title) per document; a slice is another ``_Rows``, so texts that
+    are read when asked for (:class:`analysis.text.corpus.RawTexts`) are read a batch at a
+    time, by the process that cleans them."""
+
+    def __init__(self, texts, repeated, titles):
+        self.texts, self.repeated, self.titles = texts, repeated, titles
+
+    def __len__(self):
+        return len(self.texts)
+
+    def __getitem__(self, part):
+        return _Rows(self.texts[part], self.repeated[part], self.titles[part])
+
+    def __iter__(self):
+        return zip(self.texts, self.repeated, self.titles)
+
+
 def _clean_chunk(items, rules=SHIPPED):
     texts, repeated, titles = zip(*items) if items else ((), (), ())
     return _cleaned([normalize_unicode(text, rules)[0] for text in texts], rules, repeated, titles)
@@ -256,6 +274,6 @@ def clean_texts(texts, n_jobs=1, rules=SHIPPED, repeated=None, titles=None):
     outlet-repeated lines per text; ``titles``: one title per text (default: none)."""
     repeated = [frozenset()] * len(texts) if repeated is None else repeated
     titles = [""] * len(texts) if titles is None else titles
-    items = list(zip(texts, repeated, titles))
+    items = _Rows(texts if hasattr(texts, "__getitem__") else list(texts), repeated, titles)
     return [text for chunk in chunk_results(_clean_chunk, items, n_jobs, rules, batch=BATCH)
             for text in chunk]

@@ -9,6 +9,7 @@ one document out of part of a file. Any other column is kept as a document varia
 import csv
 import io
 import re
+import time
 import unicodedata
 import warnings
 from datetime import date
@@ -30,7 +31,7 @@ from .stages import stage
 MANIFEST = "manifest.csv"
 REQUIRED_COLUMNS = ("doc_id", "file", "outlet", "origin", "source_type", "event_date")
 OPTIONAL_COLUMNS = ("first_line", "last_line", "published", "title", "url", "notes", "event")
-DERIVED_COLUMNS = ("year", "raw_text", "text")
+DERIVED_COLUMNS = ("year", "text")
 _DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
 # In labels, characters that are invisible or turn text around make two labels that look the
 # same differ, or show one that reads otherwise: they are removed (with a warning).
@@ -142,14 +143,16 @@ def _line_range(row, where, problems):
     return first, last
 
 
-def _row_text(corpus_dir, row, where, problems, files):
-    """The row's text; ``files`` remembers each file's resolved path, decoded text and lines,
-    so a file is read and split once however many rows name it."""
+def _row_source(corpus_dir, root, row, where, problems, paths):
+    """Where the row's text is: (resolved path, first line, last line), or None (with the
+    problem added) if the file is outside the folder, missing, not a regular file, or the line
+    range is malformed. Nothing is read here (see :class:`RawTexts`); ``paths`` remembers each
+    file's resolved path; ``root`` is ``corpus_dir`` resolved."""
     relative = row["file"]
-    if relative not in files["path"]:
-        files["path"][relative] = (corpus_dir / relative).resolve()
-    path = files["path"][relative]
-    if files["root"] not in path.parents:
+    if relative not in paths:
+        paths[relative] = (corpus_dir / relative).resolve()
+    path = paths[relative]
+    if root not in path.parents:
         problems.append(f"{where}: file {relative!r} is outside the corpus folder")
         return None
     if not path.exists():
@@ -159,28 +162,158 @@ def _row_text(corpus_dir, row, where, problems, files):
         problems.append(f"{where}: file {relative} is not a regular file (a folder, pipe or "
                         f"device); name a text file")
         return None
-    if path not in files["text"]:
-        files["text"][path] = _decode(path, path.read_bytes())
-    text, error = files["text"][path]
-    if error:
-        if not error.startswith("reported"):
-            problems.append(f"{where}: {error}")
-            files["text"][path] = (None, "reported")
-        return None
     span = _line_range(row, where, problems)
     if span is None:
         return None
-    first, last = span
-    if first is None and last is None:
-        return text
-    if path not in files["lines"]:
-        files["lines"][path] = text.splitlines(keepends=True)
-    lines = files["lines"][path]
-    if first and first > len(lines):
-        problems.append(f"{where}: first_line {first} is past the end of {relative} "
-                        f"({len(lines)} lines)")
-        return None
-    return "".join(lines[(first or 1) - 1: last])
+    return (str(path), *span, relative)
+
+
+class RawTexts:
+    """The documents' texts as their files hold them, read from the files when asked for.
+
+    A sequence: ``len``, ``texts[i]`` (str), ``texts[a:b]`` (another RawTexts, nothing read
+    yet), iteration and ``list(texts)`` (read a batch at a time). Holding every raw text in
+    memory would be one more copy of the corpus, often two (Python stores a text with one
+    curly quote at two bytes a character); cleaning reads them a batch at a time instead.
+
+    Parameters
+    ----------
+    sources : list of tuple or None
+        Per document, (path, first line or None, last line or None, the file as the manifest
+        names it), or None: no text (read as "").
+
+    Attributes
+    ----------
+    errors : dict
+        Document position -> why its file could not be read (not UTF-8, line range past the
+        end), filled as texts are read; "" for a file whose error another document reported.
+    """
+
+    def __init__(self, sources, errors=None, reported=None):
+        self.sources = list(sources)
+        self.errors = {} if errors is None else errors
+        self._reported = set() if reported is None else reported
+
+    def __len__(self):
+        return len(self.sources)
+
+    def __getitem__(self, item):
+        if isinstance(item, slice):
+            start, _, step = item.indices(len(self.sources))
+            if step != 1:
+                return [self[i] for i in range(len(self.sources))[item]]
+            # the slice keeps its positions in this sequence's errors, by offset
+            return _RawSlice(self, start, self.sources[item])
+        return self._read([item])[0]
+
+    def __iter__(self):
+        for start in range(0, len(self.sources), BATCH):
+            yield from self._read(range(start, min(start + BATCH, len(self.sources))))
+
+    def _read(self, positions, offset=0):
+        texts, cached = [], (None, None, None)  # the last file read: rows of one file follow each other
+        for position in positions:
+            source = self.sources[position]
+            if source is None:
+                texts.append("")
+                continue
+            path, first, last, relative = source
+            if cached[0] != path:
+                try:
+                    data = Path(path).read_bytes()
+                except OSError as exc:
+                    cached = (path, None, f"{Path(path).name} cannot be read ({exc.strerror or exc})")
+                else:
+                    cached = (path, *_decode(Path(path), data))
+            _, text, error = cached
+            if error:
+                self.errors.setdefault(position + offset, "" if path in self._reported else error)
+                self._reported.add(path)
+                texts.append("")
+                continue
+            if first is None and last is None:
+                texts.append(text)
+                continue
+            lines = text.splitlines(keepends=True)
+            if first and first > len(lines):
+                self.errors.setdefault(position + offset, f"first_line {first} is past the end of "
+                                                          f"{relative} ({len(lines)} lines)")
+                texts.append("")
+                continue
+            texts.append("".join(lines[(first or 1) - 1: last]))
+        return texts
+
+
+class _RawSlice(RawTexts):
+    """Part of a :class:`RawTexts`, sharing its errors (by position in the whole)."""
+
+    def __init__(self, whole, start, sources):
+        super().__init__(sources, whole.errors, whole._reported)
+        self._start = start
+
+    def __getitem__(self, item):
+        if isinstance(item, slice):
+            start, _, step = item.indices(len(self.sources))
+            if step == 1:
+                return _RawSlice(self, self._start + start, self.sources[item])
+        return super().__getitem__(item)
+
+    def _read(self, positions, offset=0):
+        return super()._read(positions, offset + self._start)
+
+    def __reduce__(self):  # sent to a worker process: the errors it finds stay there
+        return RawTexts, (self.sources,)
+
+
+def raw_texts(corpus, corpus_dir=None):
+    """Each document's text as its file holds it (before cleaning), read again from the files.
+
+    Parameters
+    ----------
+    corpus : pandas.DataFrame or analysis.ProcessedCorpus
+        As returned by :func:`load_corpus` (its ``file``, ``first_line`` and ``last_line``).
+    corpus_dir : str or Path, optional
+        The corpus folder; default: the one the corpus was loaded from
+        (``corpus.attrs["corpus_dir"]``).
+
+    Returns
+    -------
+    RawTexts
+        A sequence of str in corpus order, read when indexed or iterated.
+
+    Raises
+    ------
+    ParameterError
+        No folder given and the corpus does not say where it was loaded from.
+
+    Warns
+    -----
+    CorpusWarning
+        A file changed after the corpus was loaded: its raw text may no longer be the one
+        that was cleaned.
+    """
+    if hasattr(corpus, "corpus"):
+        corpus = corpus.corpus
+    folder = corpus_dir or corpus.attrs.get("corpus_dir")
+    if not folder:
+        raise ParameterError("corpus_dir=None: this corpus does not say which folder it was loaded "
+                             "from (it was not made by load_corpus); give corpus_dir=")
+    folder, paths, problems = Path(folder), {}, []
+    root, sources = folder.resolve(), []
+    rows = corpus[["doc_id", "file", "first_line", "last_line"]].astype(str).to_dict("records")
+    for row in rows:
+        source = _row_source(folder, root, row, f"document {row['doc_id']}", problems, paths)
+        if problems:
+            raise CorpusError(problems, folder)
+        sources.append(source)
+    loaded = corpus.attrs.get("loaded_ns")
+    if loaded and corpus_dir is None:
+        changed = sorted({p.name for p in paths.values() if p.stat().st_mtime_ns > loaded})
+        if changed:
+            warnings.warn(f"{', '.join(changed[:5])}{' ...' if len(changed) > 5 else ''} changed after "
+                          f"the corpus was loaded from {folder}: the raw text read now may not be the "
+                          f"one that was cleaned; load the corpus again", CorpusWarning, stacklevel=2)
+    return RawTexts(sources)
 
 
 def load_corpus(path, n_jobs=1, rules=None):
@@ -201,8 +334,9 @@ def load_corpus(path, n_jobs=1, rules=None):
     pandas.DataFrame
         One row per document, in manifest order: the manifest columns (``event_date`` and
         ``published`` as datetimes), ``event`` (the manifest's, or the event date as
-        YYYY-MM-DD), ``year`` (int, of the event date), ``raw_text`` (as in the file or line
-        range) and ``text`` (cleaned, see :func:`analysis.cleaning.clean`).
+        YYYY-MM-DD), ``year`` (int, of the event date) and ``text`` (cleaned, see
+        :func:`analysis.cleaning.clean`). The texts as the files hold them are read again
+        when asked for (:func:`raw_texts`); ``attrs["corpus_dir"]`` says from where.
 
     Raises
     ------
@@ -217,10 +351,11 @@ def load_corpus(path, n_jobs=1, rules=None):
         For a ``.txt`` file in the folder that no manifest row names.
     """
     corpus_dir = Path(path)
+    loaded_ns = time.time_ns()
     manifest = read_manifest(corpus_dir)
     rules = rules_for(corpus_dir) if rules is None else rules
-    problems, records, places = [], [], []
-    files = {"root": corpus_dir.resolve(), "path": {}, "text": {}, "lines": {}}
+    problems, sources, wheres, places = [], [], [], []
+    root, paths = corpus_dir.resolve(), {}
     seen_ids = {}
     for index, row in enumerate(manifest.to_dict("records")):
         line = index + 2  # header is line 1
@@ -246,19 +381,21 @@ def load_corpus(path, n_jobs=1, rules=None):
                 except ValueError:
                     problems.append(f"{where}: {column} {row[column]!r} is not an ISO date "
                                     f"(write YYYY-MM-DD)")
-        raw = _row_text(corpus_dir, row, where, problems, files) if row["file"] else None
-        records.append(raw)
+        sources.append(_row_source(corpus_dir, root, row, where, problems, paths) if row["file"] else None)
+        wheres.append(where)
         places.append(f"{where}: document is empty after cleaning ({row['file']}"
                       + (f", lines {row['first_line'] or 1}-{row['last_line'] or 'end'}"
                          if row["first_line"] or row["last_line"] else "") + ")")
     with stage("clean"):
-        raws = ["" if raw is None else raw for raw in records]
+        # The texts are read twice, a batch at a time: to find each outlet's repeated lines
+        # (and any file that is not UTF-8), then to clean; the raw corpus is never all in memory.
+        raws = RawTexts(sources)
         repeated = outlet_furniture(raws, list(manifest["outlet"]), rules)
+        problems += [f"{wheres[i]}: {error}" for i, error in sorted(raws.errors.items()) if error]
         titles = [normalize_unicode(t, rules)[0] for t in manifest["title"]]
         cleaned = clean_texts(raws, n_jobs, rules, repeated, titles)
-        del raws
-    problems += [place for raw, text, place in zip(records, cleaned, places)
-                 if raw is not None and not text]
+    problems += [place for i, (source, text, place) in enumerate(zip(sources, cleaned, places))
+                 if source is not None and i not in raws.errors and not text]
     if problems:
         raise CorpusError(problems, corpus_dir)
 
@@ -267,7 +404,7 @@ def load_corpus(path, n_jobs=1, rules=None):
     for message in messages:
         warnings.warn(message, CorpusWarning, stacklevel=2)
 
-    described = set(files["path"].values())
+    described = set(paths.values())
     for orphan in sorted(p for p in corpus_dir.rglob("*.txt") if p.resolve() not in described):
         warnings.warn(f"{orphan.relative_to(corpus_dir)} is in {corpus_dir} but no row of "
                       f"{MANIFEST} describes it; it is not part of the corpus",
@@ -280,9 +417,11 @@ def load_corpus(path, n_jobs=1, rules=None):
     corpus["event"] = corpus["event"].where(corpus["event"] != "",
                                             corpus["event_date"].dt.strftime("%Y-%m-%d"))
     corpus["year"] = corpus["event_date"].dt.year.astype(int)
-    corpus["raw_text"] = records
     corpus["text"] = cleaned
-    return corpus.reset_index(drop=True)
+    corpus = corpus.reset_index(drop=True)
+    # where the raw texts are read again from (see raw_texts), and since when they are as cleaned
+    corpus.attrs.update(corpus_dir=str(root), loaded_ns=loaded_ns)
+    return corpus
 
 
 # English function words: a cheap test of whether a text is English at all (every rule of the
@@ -361,9 +500,9 @@ def cleaning_report(corpus, rules=None):
         corpus, rules = corpus.corpus, corpus.rules if rules is None else rules
     rules = rules_for() if rules is None else rules
     rows = []
-    repeated = outlet_furniture(list(corpus["raw_text"]), list(corpus["outlet"]), rules)
-    for doc_id, raw, shared, title in zip(corpus["doc_id"], corpus["raw_text"], repeated,
-                                          corpus["title"]):
+    raws = raw_texts(corpus)
+    repeated = outlet_furniture(raws, list(corpus["outlet"]), rules)
+    for doc_id, raw, shared, title in zip(corpus["doc_id"], raws, repeated, corpus["title"]):
         text, changes, _ = clean_with_removals(raw, rules, shared, normalize_unicode(title, rules)[0])
         for change in changes + normalization_changes(text, rules):
             rows.append({"doc_id": doc_id, "example": "", **change})
@@ -407,10 +546,10 @@ def removed_text(corpus, rules=None):
     if hasattr(corpus, "corpus"):
         corpus, rules = corpus.corpus, corpus.rules if rules is None else rules
     rules = rules_for() if rules is None else rules
-    repeated = outlet_furniture(list(corpus["raw_text"]), list(corpus["outlet"]), rules)
+    raws = raw_texts(corpus)
+    repeated = outlet_furniture(raws, list(corpus["outlet"]), rules)
     rows = [{"doc_id": doc_id, **removal}
-            for doc_id, raw, shared, title in zip(corpus["doc_id"], corpus["raw_text"], repeated,
-                                                  corpus["title"])
+            for doc_id, raw, shared, title in zip(corpus["doc_id"], raws, repeated, corpus["title"])
             for removal in clean_with_removals(raw, rules, shared, normalize_unicode(title, rules)[0])[2]]
     return pd.DataFrame(rows, columns=["doc_id", "step", "rule", "text"])
 

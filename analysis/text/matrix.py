@@ -24,7 +24,7 @@ from .sentences import sentence_spans
 from .stages import stage
 from .tokens import MWE_SEPARATOR, sentence_words, stem, stop_words
 
-METADATA_EXCLUDE = ("raw_text", "text")
+METADATA_EXCLUDE = ("text",)
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,8 @@ def chunk_results(function, items, n_jobs=1, *args, batch=None):
 def chunk_stream(function, items, n_jobs=1, *args, batch=None):
     """:func:`chunk_results` as a generator: each chunk's result as soon as it is ready (in
     order), so a caller can reduce one before the next is made."""
-    items = list(items)
+    # a sequence that reads its items when sliced (analysis.text.corpus.RawTexts) stays one
+    items = items if hasattr(items, "__getitem__") and hasattr(items, "__len__") else list(items)
     workers = min(check_n_jobs(n_jobs), max(1, len(items)))
     if workers == 1:
         if not batch or len(items) <= batch:
