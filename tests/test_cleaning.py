@@ -81,3 +81,18 @@ def test_whitespace_tidying_matches_the_line_by_line_rule():
     texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 25))) for _ in range(5000)]
     differ = [t for t in texts if tidy_whitespace(t) != by_lines(t)]
     assert not differ, differ[:3]
+
+
+def test_unified_texts_map_and_normalise_as_normalize_unicode_does():
+    import random
+
+    from analysis.text.cleaning import _unicode_table, unified_texts
+
+    table, _, _ = _unicode_table()
+    rng = random.Random(1)
+    # every mapped character, NFKC compatibility forms, combining marks, a character newer than
+    # Python's Unicode tables (kept as Python keeps it), and plain text
+    pieces = list(table) + ["a", " ", "\n", "\ufb01", "\u00bd", "e\u0301", "\u2026", "\u0416",
+                            "\U0001ccd6", "\u00a0"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    assert unified_texts(texts) == [normalize_unicode(text)[0] for text in texts]

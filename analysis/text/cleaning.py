@@ -101,6 +101,24 @@ def normalize_unicode(text, rules=SHIPPED):
     return text, changes
 
 
+def unified_texts(texts, rules=SHIPPED):
+    """``normalize_unicode(text)[0]`` of every text, without counting what changed: the map as
+    one polars ``replace_many`` over the column (every key is one character, so matches cannot
+    overlap and the order of keys does not matter), then Python's NFKC where a text needs it
+    (the Unicode tables of Python's ``unicodedata``, not Rust's newer ones).
+
+    Returns
+    -------
+    list of str
+    """
+    table, _, _ = _unicode_table(rules)
+    texts = _strings(texts)
+    if table:
+        texts = texts.str.replace_many(list(table), list(table.values()))
+    return [text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+            for text in texts.to_list()]
+
+
 def _strings(texts):
     return texts if isinstance(texts, pl.Series) else pl.Series(list(texts), dtype=pl.String)
 
@@ -265,7 +283,7 @@ class _Rows:
 
 def _clean_chunk(items, rules=SHIPPED):
     texts, repeated, titles = zip(*items) if items else ((), (), ())
-    return _cleaned([normalize_unicode(text, rules)[0] for text in texts], rules, repeated, titles)
+    return _cleaned(unified_texts(texts, rules), rules, repeated, titles)
 
 
 def clean_texts(texts, n_jobs=1, rules=SHIPPED, repeated=None, titles=None):

@@ -24,7 +24,7 @@ import polars as pl
 from ..errors import CorpusError, CorpusWarning, ParameterError
 from ..rules import rules_for
 from .boilerplate import repeated_lines
-from .cleaning import clean_texts, clean_with_removals, normalize_unicode
+from .cleaning import clean_texts, clean_with_removals, normalize_unicode, unified_texts
 from .normalize import normalization_changes
 from .dialect import characters, class_of
 from .parallel import BATCH
@@ -557,7 +557,7 @@ class _Unified:
         return len(self.texts)
 
     def __getitem__(self, part):
-        return [normalize_unicode(text, self.rules)[0] for text in self.texts[part]]
+        return unified_texts(self.texts[part], self.rules)
 
 
 def removed_text(corpus, rules=None):
