@@ -464,17 +464,15 @@ _WORD = re.compile(r"[^\W\d_]+")
 @lru_cache(maxsize=None)
 def _language_classes():
     """For polars (Rust's regex): Python's ``[^\\W\\d_]`` (a letter) written out; the letters
-    that are not Latin (``"a" <= c.lower() <= "z"`` is false); and a pattern that matches an
-    English function word as a whole run of letters (``w.lower() in _ENGLISH``), each letter
+    that are not Latin (``"a" <= c.lower() <= "z"`` is false); and a pattern that matches a
+    run of letters that is an English function word (``w.lower() in _ENGLISH``), each letter
     written as the characters whose ``lower()`` it is (see :mod:`analysis.text.dialect`)."""
     letters = characters(_WORD.pattern[:-1])
     cased = characters("(?i:[a-z])")
     lowers = {x: class_of(c for c in cased if c.lower() == x) for x in "abcdefghijklmnopqrstuvwxyz"}
     words = "|".join("".join(lowers[x] for x in word) for word in sorted(_ENGLISH, key=len, reverse=True))
     letter = class_of(letters)
-    other = class_of(letters, negate=True)
-    return letter, class_of(c for c in letters if not "a" <= c.lower() <= "z"), \
-        f"(?:^|{other})(?:{words})(?:{other}|$)", other
+    return letter, class_of(c for c in letters if not "a" <= c.lower() <= "z"), f"^(?:{words})$"
 
 
 def language_warnings(doc_ids, texts, where=MANIFEST, min_words=20):
@@ -483,17 +481,16 @@ def language_warnings(doc_ids, texts, where=MANIFEST, min_words=20):
     all its stop words; every theme rate would be 0 and look like absence).
 
     Counted in polars over a batch of texts at once: words are runs of letters (Python's
-    ``[^\\W\\d_]+``), letters the characters in them. English function words are counted with
-    every run of non-letters doubled, so that two words one character apart each keep a
-    boundary of their own."""
-    letter, not_latin, english, other = _language_classes()
-    text = pl.col("text")
+    ``[^\\W\\d_]+``), found once per text; letters are the characters in them."""
+    letter, not_latin, english = _language_classes()
+    text, runs = pl.col("text"), pl.col("runs")
     texts = list(texts)
-    counts = pl.concat([pl.DataFrame({"text": pl.Series(texts[i:i + BATCH], dtype=pl.String)}).select(
-        letters=text.str.len_chars() - text.str.replace_all(letter + "+", "").str.len_chars(),
+    counts = pl.concat([pl.DataFrame({"text": pl.Series(texts[i:i + BATCH], dtype=pl.String)}).with_columns(
+        runs=text.str.extract_all(letter + "+")).select(
+        letters=runs.list.eval(pl.element().str.len_chars()).list.sum(),
         not_latin=text.str.count_matches(not_latin),
-        words=text.str.count_matches(letter + "+"),
-        english=text.str.replace_all(other + "+", "$0$0").str.count_matches(english),
+        words=runs.list.len(),
+        english=runs.list.eval(pl.element().str.contains(english)).list.sum(),
     ) for i in range(0, len(texts), BATCH)] or [pl.DataFrame(
         schema=["letters", "not_latin", "words", "english"])])
     messages = []
