@@ -258,15 +258,17 @@ def dfm_from_counts(corpus, found, weighting="count", min_df=1, max_df=1.0, **ve
 
 def _count_matrix(found):
     """The count matrix and its (sorted) features straight from the counts' arrays: what
-    ``CountVectorizer`` gives with its defaults, without a Python object per count."""
+    ``CountVectorizer`` gives with its defaults, without a Python object per count. The count
+    arrays are taken out of ``found`` as they are used (the matrix holds them from then on)."""
     vocabulary = found["vocabulary"]
     order = vocabulary.arg_sort().to_numpy()  # code point order, as Python sorts strings
     rows = found["documents"]
     index = np.int32 if len(found["count"]) <= np.iinfo(np.int32).max else np.int64
     rank = np.empty(len(vocabulary), dtype=index)
     rank[order] = np.arange(len(vocabulary), dtype=index)
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(found["document"], minlength=rows))]).astype(index)
-    matrix = sp.csr_matrix((found["count"].astype(np.int64, copy=False), rank[found["column"]], indptr),
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(found.pop("document"), minlength=rows))]).astype(index)
+    indices = rank[found.pop("column")]
+    matrix = sp.csr_matrix((found.pop("count").astype(np.int64, copy=False), indices, indptr),
                            shape=(rows, len(vocabulary)), copy=False)
     matrix.sort_indices()
     return matrix, np.array(vocabulary.gather(order).to_list(), dtype=object)
@@ -315,13 +317,20 @@ def _surface_forms(forms):
     return dict(zip(chosen["feature"].to_list(), chosen["word"].to_list()))
 
 
+def _document_frequencies(counts):
+    """How many rows of ``counts`` (sparse, counts never negative) have each column above 0:
+    ``(counts > 0).sum(axis=0)`` without a boolean copy of the matrix."""
+    counts = sp.csr_matrix(counts)
+    return np.bincount(counts.indices[counts.data > 0], minlength=counts.shape[1]).astype(np.int64)
+
+
 def _with_features(corpus, found, matrix, vocabulary, totals):
     surface = _surface_forms(found["forms"])
     features = pd.DataFrame({
         "feature": vocabulary,
         "surface": [surface.get(f, f.replace(MWE_SEPARATOR, " ")) for f in vocabulary],
         "count": np.asarray(totals.sum(axis=0)).ravel(),
-        "doc_freq": np.asarray((totals > 0).sum(axis=0)).ravel(),
+        "doc_freq": _document_frequencies(totals),
     })
     docvars = corpus.drop(columns=[c for c in METADATA_EXCLUDE if c in corpus.columns])
     return DocumentFeatureMatrix(matrix.tocsr(), features, docvars.reset_index(drop=True))
