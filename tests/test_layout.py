@@ -34,8 +34,9 @@ def test_every_measure_reads_the_one_sentence_table(seeds_processed, monkeypatch
     # Measures may not split or tokenise texts again: after processing, the splitter refuses.
     def refuse(*_, **__):
         raise AssertionError("a measure split a text into sentences again")
-    for module in ("analysis.text.sentences", "analysis.text.matrix"):
-        monkeypatch.setattr(f"{module}.sentence_spans", refuse)
+    for name in ("analysis.text.sentences.sentence_spans", "analysis.text.sentences.batch_sentence_spans",
+                 "analysis.text.matrix.batch_sentence_spans"):
+        monkeypatch.setattr(name, refuse)
 
     per_sentence = {
         "themes": themes.sentence_theme_counts(seeds_processed, codebook),

@@ -41,6 +41,28 @@ def test_sentences_match_nltk_punkt_on_the_seeds_and_on_generated_text(seed_corp
     assert sum(len(analysis.sentences(p)) > 1 for p in paragraphs) > 1000  # many real splits
 
 
+def test_batch_sentence_spans_give_punkts_spans_whichever_path_a_paragraph_takes(seed_corpus):
+    # Plain words, so most paragraphs take the polars path; TRICKY tokens, odd whitespace and
+    # line ends send the others to Punkt's: both must give sentence_spans exactly.
+    plain = ["said.", "Putin", "talks", "the", "agreed?", "yes!", "Beijing.", "and", "Moscow.", "two"]
+    spaces = [" ", " ", " ", "  ", "\t", "\xa0", "\n", "\n\n", " \n ", "\r\n", "\x1c", "\u2028"]
+    rng = random.Random(5)
+    texts = list(seed_corpus["text"])
+    for i in range(3000):
+        pool = plain if i % 3 else plain + TRICKY
+        words = [rng.choice(pool) for _ in range(rng.randint(1, 40))]
+        gaps = spaces if i % 5 == 0 else [" ", " ", " ", "\n"]
+        texts.append("".join(w + rng.choice(gaps) for w in words))
+    per_text, rows = sentences_module.batch_sentence_spans(texts)
+    expected = [sentences_module.sentence_spans(text) for text in texts]
+    assert per_text.tolist() == [len(spans) for spans in expected]
+    assert rows.tolist() == [list(span) for spans in expected for span in spans]
+    # both paths were taken, often
+    simple = [p for t in texts if "\r" not in t for p in t.split("\n")
+              if p.strip() and all(c.isalpha() or c in " .?!" for c in p)]
+    assert len(simple) > 1000 and len(rows) > 20000
+
+
 def test_the_processed_corpus_holds_the_same_sentences_and_matrix_as_the_functions(seed_corpus):
     processed = analysis.processed_corpus(seed_corpus)
     table = analysis.sentence_table(seed_corpus)

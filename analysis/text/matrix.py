@@ -20,7 +20,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, T
 from ..errors import ParameterError
 from ..rules import SHIPPED
 from .parallel import BATCH, chunk_stream
-from .sentences import sentence_spans
+from .sentences import batch_sentence_spans
 from .stages import stage
 from .tokens import MWE_SEPARATOR, sentence_words, stem, stop_words
 
@@ -86,11 +86,10 @@ def _chunk_counts(texts, rules=SHIPPED):
     """
     texts = list(texts)
     with stage("sentences"):
-        spans = [sentence_spans(text, rules) for text in texts]
-        per_document = np.fromiter(map(len, spans), dtype=np.int64, count=len(spans))
-        where = np.array([span for found in spans for span in found], dtype=np.int64).reshape(-1, 3)
-        sentences = [text[start:end] for text, found in zip(texts, spans) for _, start, end in found]
-        del spans
+        per_document, where = batch_sentence_spans(texts, rules)
+        owner = np.repeat(np.arange(len(texts)), per_document).tolist()
+        sentences = [texts[i][start:end] for i, start, end in zip(owner, where[:, 1].tolist(), where[:, 2].tolist())]
+        del owner
     with stage("words"):
         table = sentence_words(sentences, rules)
         made = pl.DataFrame({"text": pl.arange(0, len(sentences), dtype=pl.UInt32, eager=True)}).join(

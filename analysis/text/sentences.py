@@ -16,7 +16,9 @@ numbers, quotes and ellipses (``tests/test_processed.py``).
 import re
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
+import polars as pl
 from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer, PunktToken
 
 from ..rules import SHIPPED
@@ -181,6 +183,89 @@ def sentence_spans(text, rules=SHIPPED):
                 start = offset + a + len(piece) - len(piece.lstrip())
                 found.append((number, start, start + len(sentence)))
     return found
+
+
+# Where a paragraph's sentences can be read off in polars without Punkt's per-candidate tests
+# (see batch_sentence_spans). Line ends other than "\n", and the characters Python counts as
+# whitespace but Rust does not (\x1c-\x1f), send a whole text to Punkt's own path.
+_OTHER_LINE_ENDS = "[\r\x0b\x0c\x1c-\x1f\x85\u2028\u2029]"
+# A candidate followed by punctuation, a candidate followed by a closing quote or bracket
+# (Punkt moves those to the sentence before), or whitespace other than a space: not simple.
+_NOT_SIMPLE = ("[.?!][)\";}\\]*:@'({\\[\u2018\u2019\u201c\u201d\xab\xbb!?]"
+               "|[.?!] +[\"')\\]}\u2018\u2019\u201c\u201d\xab\xbb]|[^\\S ]")
+_ENDING_TOKEN = "[^ ]+[.?!] "  # a token that ends in . ? or ! before a space: a candidate
+_PLAIN_WORD = "^(?:[A-Za-z]+[?!]|[A-Za-z]{2,}[.]) $"  # one Punkt always breaks after, unless an abbreviation
+_PIECE = ".*?[.?!] +|.+"  # a sentence and the spaces after it, in a simple paragraph
+
+
+def batch_sentence_spans(texts, rules=SHIPPED):
+    """:func:`sentence_spans` of every text, as columns: what Punkt decides, found in polars
+    where the decision is plain, and by Punkt's rules (:func:`_spans`) where it is not.
+
+    A paragraph is *simple* when each of its candidate breaks (a ``.``, ``?`` or ``!`` before a
+    space) ends a token made only of Latin letters (two or more before a ``.``) that is not a
+    known abbreviation, no candidate is followed by punctuation or by a closing quote or
+    bracket, and it has no whitespace but spaces. Punkt breaks after every such candidate and
+    realigns nothing, so the sentences are the pieces between them. Every other paragraph goes
+    through :func:`_spans`. The test suite checks that both give the same spans (seeds,
+    generated text, random strings of the characters that matter).
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        Sentences per text (int64, one per text), and one row per sentence in text order:
+        paragraph number, start, end (int64, shape (n_sentences, 3)), as :func:`sentence_spans`.
+    """
+    texts = texts if isinstance(texts, pl.Series) else pl.Series(list(texts), dtype=pl.String)
+    known = abbreviations(rules)
+    line = pl.col("line")
+    lines = (pl.DataFrame({"text": texts}).with_row_index("document")
+             .filter(~pl.col("text").str.contains(_OTHER_LINE_ENDS))
+             .select("document", line=pl.col("text").str.split("\n"))
+             .with_columns(line_start=line.list.eval(pl.element().str.len_chars() + 1).list.eval(
+                 pl.element().cum_sum() - pl.element()))
+             .explode("line", "line_start", empty_as_null=True)
+             .with_columns(paragraph=line.str.strip_chars())
+             .filter(pl.col("paragraph") != "")
+             .with_columns(number=pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over("document"),
+                           offset=pl.col("line_start") + line.str.len_chars()
+                           - line.str.strip_chars_start().str.len_chars(),
+                           simple=~pl.col("paragraph").str.contains(_NOT_SIMPLE)
+                           & pl.col("paragraph").str.extract_all(_ENDING_TOKEN).list.eval(
+                               pl.element().str.contains(_PLAIN_WORD)
+                               & ~(pl.element().str.ends_with(". ")
+                                   & pl.element().str.slice(0, pl.element().str.len_chars() - 2)
+                                   .str.to_lowercase().is_in(sorted(known)))).list.all())
+             .drop("line"))
+    simple = lines.filter("simple").select(
+        "document", "number", "offset", piece=pl.col("paragraph").str.extract_all(_PIECE)).explode("piece", empty_as_null=True)
+    simple = simple.with_columns(
+        start=pl.col("offset") + (pl.col("piece").str.len_chars().cum_sum()
+                                  - pl.col("piece").str.len_chars()).over("document", "number"),
+        length=pl.col("piece").str.strip_chars_end(" ").str.len_chars()).select(
+        "document", "number", "start", end=pl.col("start") + pl.col("length"))
+    rows = [simple]
+    hard = lines.filter(~pl.col("simple"))
+    found = [(document, number, offset + a + len(piece) - len(piece.lstrip()), len(sentence))
+             for document, number, offset, paragraph in hard.select(
+                 "document", "number", "offset", "paragraph").iter_rows()
+             for a, b in _spans(paragraph, known)
+             for piece in (paragraph[a:b],) for sentence in (piece.strip(),) if sentence]
+    if found:
+        document, number, start, length = zip(*found)
+        rows.append(pl.DataFrame({"document": pl.Series(document, dtype=pl.UInt32), "number": number,
+                                  "start": start, "length": length}).select(
+            "document", "number", "start", end=pl.col("start") + pl.col("length")).cast(simple.schema))
+    others = texts.str.contains(_OTHER_LINE_ENDS).arg_true().to_list()
+    for document in others:  # texts with other line ends: Punkt's path, whole
+        spans = sentence_spans(texts[document], rules)
+        if spans:
+            number, start, end = zip(*spans)
+            rows.append(pl.DataFrame({"document": [document] * len(spans), "number": number, "start": start,
+                                      "end": end}, schema=simple.schema))
+    table = pl.concat(rows).sort("document", "start")
+    per_text = np.bincount(table["document"].to_numpy(), minlength=len(texts)).astype(np.int64)
+    return per_text, table.select("number", "start", "end").to_numpy().astype(np.int64).reshape(-1, 3)
 
 
 def paragraph_sentences(text, rules=SHIPPED):
