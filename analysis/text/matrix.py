@@ -189,7 +189,7 @@ def document_counts(texts, n_jobs=1, rules=SHIPPED):
         counts = chunk.pop("counts")
         chunk["document"] = counts["document"].to_numpy().astype(np.uint32) + np.uint32(documents)
         chunk["column"] = vocabulary.encode(counts)
-        chunk["count"] = counts["count"].to_numpy().astype(np.int64, copy=False)
+        chunk["count"] = counts["count"].to_numpy().astype(np.int32)  # int64 only in the matrix
         documents += chunk["documents"]
         if chunks:  # word forms summed as they come: the tables of all batches never coexist
             chunk["forms"] = _summed_forms([chunks[-1].pop("forms"), chunk["forms"]])
