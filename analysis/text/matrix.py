@@ -320,7 +320,9 @@ def _document_frequencies(counts):
     """How many rows of ``counts`` (sparse, counts never negative) have each column above 0:
     ``(counts > 0).sum(axis=0)`` without a boolean copy of the matrix."""
     counts = sp.csr_matrix(counts)
-    return np.bincount(counts.indices[counts.data > 0], minlength=counts.shape[1]).astype(np.int64)
+    positive = counts.data > 0
+    columns = counts.indices if positive.all() else counts.indices[positive]  # a count matrix has no zeros
+    return np.bincount(columns, minlength=counts.shape[1]).astype(np.int64)
 
 
 def _with_features(corpus, found, matrix, vocabulary, totals):
