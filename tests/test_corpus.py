@@ -157,29 +157,3 @@ def test_a_file_named_by_several_rows_that_is_not_utf8_is_reported_once(make_cor
         analysis.load_corpus(folder, n_jobs=2)
     assert len(caught.value.problems) == 1 and "a.txt is not valid UTF-8" in caught.value.problems[0]
 
-
-def test_language_warnings_follow_their_plain_python_definition():
-    import random
-
-    from analysis.text.corpus import _ENGLISH, _WORD, language_warnings
-
-    def plain(doc_ids, texts, min_words=20):  # the rule as its docstring states it
-        flagged = []
-        for doc_id, text in zip(doc_ids, texts):
-            runs = _WORD.findall(text)
-            letters = sum(map(len, runs))
-            if not letters:
-                continue
-            latin = sum(1 for run in runs for c in run if "a" <= c.lower() <= "z") / letters
-            english = sum(1 for run in runs if run.lower() in _ENGLISH) / max(1, len(runs))
-            if latin < 0.6 or (len(runs) >= min_words and english < 0.12):
-                flagged.append(doc_id)
-        return flagged
-
-    rng = random.Random(3)
-    pieces = list("abcdefgh THE the and Of \u212a\u0130\u0416\u0422\u4e2d\u6587 1_,.\n") + \
-        ["the", "of", "and", "He", "is", "the1", "THE_"]
-    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 200))) for _ in range(2000)]
-    doc_ids = [f"d{i}" for i in range(len(texts))]
-    flagged = [message.split(":")[0] for message in language_warnings(doc_ids, texts)]
-    assert flagged == plain(doc_ids, texts) and 100 < len(flagged) < 1900

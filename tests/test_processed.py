@@ -86,6 +86,23 @@ def generated(generated_folder):
     return analysis.load_corpus(generated_folder)
 
 
+def test_batches_in_threads_or_one_at_a_time_give_the_same_processed_corpus(generated, monkeypatch):
+    from analysis.text import matrix
+
+    monkeypatch.setattr(matrix, "BATCH", 9)  # 160 documents: 18 batches, two at a time
+    monkeypatch.setattr(matrix, "THREADS", 2)
+    threaded = analysis.processed_corpus(generated)
+    monkeypatch.setattr(matrix, "THREADS", 1)
+    alone = analysis.processed_corpus(generated)
+    monkeypatch.setattr(matrix, "BATCH", 10_000)
+    whole = analysis.processed_corpus(generated)
+    for other in (alone, whole):
+        assert threaded.sentences.equals(other.sentences)
+        assert (threaded.dfm.matrix != other.dfm.matrix).nnz == 0
+        assert threaded.dfm.features.equals(other.dfm.features)
+    assert len(threaded.sentences) > 800
+
+
 def test_parallel_cleaning_gives_the_same_corpus(generated_folder, generated):
     assert analysis.load_corpus(generated_folder, n_jobs=2).equals(generated)
     assert generated["text"].str.contains("Site icon").sum() == 0

@@ -24,7 +24,7 @@ from ..errors import RuleError
 from ..rules import SHIPPED
 from .boilerplate import furniture, word_counts
 from .dialect import characters, class_of
-from .parallel import BATCH, chunk_results
+from .parallel import BATCH, chunk_stream
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # The line boundaries of str.splitlines, "\r\n" first so it counts as one (Rust's regex).
@@ -290,8 +290,13 @@ def clean_texts(texts, n_jobs=1, rules=SHIPPED, repeated=None, titles=None):
     """:func:`clean_text` of every text, in order, on ``n_jobs`` processes (within each, the
     column steps run on every core, a batch of texts at a time); ``repeated``: one set of
     outlet-repeated lines per text; ``titles``: one title per text (default: none)."""
+    return [text for batch in clean_batches(texts, n_jobs, rules, repeated, titles) for text in batch]
+
+
+def clean_batches(texts, n_jobs=1, rules=SHIPPED, repeated=None, titles=None):
+    """:func:`clean_texts` as a generator: the cleaned texts a batch (a list) at a time, in
+    order, each as soon as it is ready."""
+    texts = texts if hasattr(texts, "__getitem__") and hasattr(texts, "__len__") else list(texts)
     repeated = [frozenset()] * len(texts) if repeated is None else repeated
     titles = [""] * len(texts) if titles is None else titles
-    items = _Rows(texts if hasattr(texts, "__getitem__") else list(texts), repeated, titles)
-    return [text for chunk in chunk_results(_clean_chunk, items, n_jobs, rules, batch=BATCH)
-            for text in chunk]
+    yield from chunk_stream(_clean_chunk, _Rows(texts, repeated, titles), n_jobs, rules, batch=BATCH)

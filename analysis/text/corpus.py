@@ -14,6 +14,7 @@ import stat
 import time
 import unicodedata
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +25,7 @@ import polars as pl
 from ..errors import CorpusError, CorpusWarning, ParameterError
 from ..rules import rules_for
 from .boilerplate import repeated_lines
-from .cleaning import clean_texts, clean_with_removals, normalize_unicode, unified_texts
+from .cleaning import clean_batches, clean_with_removals, normalize_unicode, unified_texts
 from .normalize import normalization_changes
 from .dialect import characters, class_of
 from .parallel import BATCH
@@ -423,14 +424,23 @@ def load_corpus(path, n_jobs=1, rules=None):
         repeated = outlet_furniture(raws, list(manifest["outlet"]), rules)
         problems += [f"{wheres[i]}: {error}" for i, error in sorted(raws.errors.items()) if error]
         titles = [normalize_unicode(t, rules)[0] for t in manifest["title"]]
-        cleaned = clean_texts(raws, n_jobs, rules, repeated, titles)
+        # The language check is column work only (the engine lets go of Python's lock while it
+        # runs): it counts each cleaned batch in a second thread while this one judges the
+        # next batch's lines in Python, so the second core works on it.
+        _language_classes()
+        cleaned, counting = [], []
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            for batch in clean_batches(raws, n_jobs, rules, repeated, titles):
+                counting.append(pool.submit(language_counts, batch))
+                cleaned += batch
+            counts = [future.result() for future in counting]
     problems += [place for i, (source, text, place) in enumerate(zip(sources, cleaned, places))
                  if source is not None and i not in raws.errors and not text]
     if problems:
         raise CorpusError(problems, corpus_dir)
 
     with stage("clean"):
-        messages = language_warnings(manifest["doc_id"], cleaned, where=MANIFEST)
+        messages = language_messages(manifest["doc_id"], counts)
     for message in messages:
         warnings.warn(message, CorpusWarning, stacklevel=2)
 
@@ -482,17 +492,30 @@ def language_warnings(doc_ids, texts, where=MANIFEST, min_words=20):
 
     Counted in polars over a batch of texts at once: words are runs of letters (Python's
     ``[^\\W\\d_]+``), found once per text; letters are the characters in them."""
+    texts = list(texts)
+    counts = [language_counts(texts[i:i + BATCH]) for i in range(0, len(texts), BATCH)]
+    return language_messages(doc_ids, counts, min_words)
+
+
+def language_counts(texts):
+    """Per text: ``letters``, ``not_latin`` (letters), ``words`` (runs of letters) and
+    ``english`` (runs that are English function words), as a polars DataFrame; column work
+    only, so it can run in a thread beside Python work (see :func:`load_corpus`)."""
     letter, not_latin, english = _language_classes()
     text, runs = pl.col("text"), pl.col("runs")
-    texts = list(texts)
-    counts = pl.concat([pl.DataFrame({"text": pl.Series(texts[i:i + BATCH], dtype=pl.String)}).with_columns(
+    return pl.DataFrame({"text": pl.Series(list(texts), dtype=pl.String)}).with_columns(
         runs=text.str.extract_all(letter + "+")).select(
         letters=runs.list.eval(pl.element().str.len_chars()).list.sum(),
         not_latin=text.str.count_matches(not_latin),
         words=runs.list.len(),
         english=runs.list.eval(pl.element().str.contains(english)).list.sum(),
-    ) for i in range(0, len(texts), BATCH)] or [pl.DataFrame(
-        schema=["letters", "not_latin", "words", "english"])])
+    )
+
+
+def language_messages(doc_ids, counts, min_words=20):
+    """:func:`language_warnings`'s messages from the :func:`language_counts` of consecutive
+    batches of texts (``doc_ids`` in the same order)."""
+    counts = pl.concat(counts) if counts else pl.DataFrame(schema=["letters", "not_latin", "words", "english"])
     messages = []
     for doc_id, letters, not_latin, words, english in zip(doc_ids, *counts.get_columns()):
         if not letters:

@@ -19,7 +19,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, T
 
 from ..errors import ParameterError
 from ..rules import SHIPPED
-from .parallel import BATCH, chunk_stream
+from .parallel import BATCH, THREADS, chunk_stream
 from .sentences import batch_sentence_spans
 from .stages import stage
 from .tokens import MWE_SEPARATOR, sentence_words, stem, stop_words
@@ -185,7 +185,9 @@ def document_counts(texts, n_jobs=1, rules=SHIPPED):
         times written).
     """
     vocabulary, chunks, documents = _Vocabulary(), [], 0
-    for chunk in chunk_stream(_chunk_counts, texts, n_jobs, rules, batch=BATCH):
+    # two batches at once in threads: one's Python (Punkt's hard cases, normalisation,
+    # expressions, stems) runs while the other's column work does
+    for chunk in chunk_stream(_chunk_counts, texts, n_jobs, rules, batch=BATCH, threads=THREADS):
         counts = chunk.pop("counts")
         chunk["document"] = counts["document"].to_numpy().astype(np.uint32) + np.uint32(documents)
         chunk["column"] = vocabulary.encode(counts)

@@ -1,5 +1,7 @@
 """Per-document work on several processes: ``n_jobs`` as scikit-learn and joblib mean it."""
 import os
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -24,10 +26,13 @@ def check_n_jobs(n_jobs, name="n_jobs"):
 
 
 BATCH = 400  # documents a batch: about 2 MB of text, so the column engine's buffers stay small
+THREADS = min(2, os.cpu_count() or 1)  # batches at once in one process (see chunk_stream)
 
 
-def chunk_results(function, items, n_jobs=1, *args, batch=None):
-    """``function(chunk, *args)`` applied to consecutive chunks of ``items``, in order.
+def chunk_stream(function, items, n_jobs=1, *args, batch=None, threads=1):
+    """``function(chunk, *args)`` applied to consecutive chunks of ``items``, each chunk's
+    result yielded as soon as it is ready (in order), so a caller can reduce one before the
+    next is made.
 
     With one worker (or one item) the chunks run here, in this process: all the items at once,
     or ``batch`` items at a time (a stream of batches: the memory one batch's work needs is
@@ -35,23 +40,19 @@ def chunk_results(function, items, n_jobs=1, *args, batch=None):
     ``batch`` items each): large enough that sending them costs little, small enough that a
     worker given the long documents does not finish last by far.
 
-    Returns
-    -------
-    list
-        One result per chunk, in the order of the items.
-    """
-    return list(chunk_stream(function, items, n_jobs, *args, batch=batch))
-
-
-def chunk_stream(function, items, n_jobs=1, *args, batch=None):
-    """:func:`chunk_results` as a generator: each chunk's result as soon as it is ready (in
-    order), so a caller can reduce one before the next is made."""
+    ``threads`` > 1 (one process): that many batches are worked on at once in threads, results
+    still in order. It pays only for a ``function`` that alternates Python work with column
+    work (which lets go of Python's lock): one thread's columns run while another's Python
+    does, so a second core is used without sending anything to another process."""
     # a sequence that reads its items when sliced (analysis.text.corpus.RawTexts) stays one
     items = items if hasattr(items, "__getitem__") and hasattr(items, "__len__") else list(items)
     workers = min(check_n_jobs(n_jobs), max(1, len(items)))
     if workers == 1:
         if not batch or len(items) <= batch:
             yield function(items, *args)
+            return
+        if threads > 1:
+            yield from _threaded(function, items, batch, threads, args)
             return
         for i in range(0, len(items), batch):
             yield function(items[i:i + batch], *args)
@@ -60,3 +61,16 @@ def chunk_stream(function, items, n_jobs=1, *args, batch=None):
     size = min(size, batch) if batch else size
     yield from Parallel(n_jobs=workers, return_as="generator")(
         delayed(function)(items[i:i + size], *args) for i in range(0, len(items), size))
+
+
+def _threaded(function, items, batch, threads, args):
+    """:func:`chunk_stream`'s batches on ``threads`` threads, in order, at most ``threads``
+    batches in flight (so no more memory than that many batches' work at once)."""
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        pending = deque()
+        for i in range(0, len(items), batch):
+            pending.append(pool.submit(function, items[i:i + batch], *args))
+            if len(pending) >= threads:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
