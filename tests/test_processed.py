@@ -103,6 +103,14 @@ def test_batches_in_threads_or_one_at_a_time_give_the_same_processed_corpus(gene
     assert len(threaded.sentences) > 800
 
 
+def test_cleaning_batches_in_threads_gives_the_same_corpus(generated_folder, generated, monkeypatch):
+    from analysis.text import cleaning
+
+    monkeypatch.setattr(cleaning, "BATCH", 7)  # 23 batches, two at a time, each its own line counts
+    monkeypatch.setattr(cleaning, "THREADS", 2)
+    assert analysis.load_corpus(generated_folder).equals(generated)
+
+
 def test_parallel_cleaning_gives_the_same_corpus(generated_folder, generated):
     assert analysis.load_corpus(generated_folder, n_jobs=2).equals(generated)
     assert generated["text"].str.contains("Site icon").sum() == 0

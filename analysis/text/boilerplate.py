@@ -18,6 +18,7 @@ links left, so here a line is judged by the rules of ``boilerplate.toml``:
 cleaning report can list every removed line (nothing is removed silently).
 """
 import re
+import threading
 from contextlib import contextmanager
 from functools import lru_cache
 
@@ -90,13 +91,21 @@ def _words(line):
     return tuple(_WORD.findall(line))
 
 
-_COUNTS = {}  # line -> number of words, for the batch of documents being cleaned
-_NOTICES = {}  # line -> whether it is a notice (see _is_notice), for the same batch
+# For the batch of documents being cleaned in this thread (batches are cleaned in two threads
+# at once): line -> number of words, and line -> whether it is a notice (see _is_notice).
+_BATCH = threading.local()
+
+
+def _batch(name):
+    return getattr(_BATCH, name, _EMPTY)
+
+
+_EMPTY = {}
 
 
 def _count(line):
     """``len(_words(line))``, from the counts polars made for the batch when it has it."""
-    found = _COUNTS.get(line)
+    found = _batch("counts").get(line)
     return len(_words(line)) if found is None else found
 
 
@@ -109,16 +118,15 @@ def word_counts(texts, rules=SHIPPED):
     lines = texts.str.split("\n").explode(empty_as_null=True).drop_nulls().unique()
     counts = lines.str.count_matches(_line_patterns()[0])
     written = lines.to_list()
-    _COUNTS.update(zip(written, counts.to_list()))
+    _BATCH.counts = dict(zip(written, counts.to_list()))
     if found["notices"]:
         notices = (counts <= found["caption_words"]) & lines.str.to_lowercase().str.contains_any(
             list(found["notices"]))
-        _NOTICES.update(zip(written, notices.to_list()))
+        _BATCH.notices = dict(zip(written, notices.to_list()))
     try:
         yield
     finally:
-        _COUNTS.clear()
-        _NOTICES.clear()
+        _BATCH.counts = _BATCH.notices = _EMPTY
 
 
 def _key(line):
@@ -187,7 +195,7 @@ def _what_it_is(line, found, repeated):
 
 
 def _is_notice(line, found):
-    known = _NOTICES.get(line)
+    known = _batch("notices").get(line)
     if known is not None:
         return known
     return _count(line) <= found["caption_words"] and found["notice_search"](line.lower()) is not None

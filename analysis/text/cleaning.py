@@ -24,7 +24,7 @@ from ..errors import RuleError
 from ..rules import SHIPPED
 from .boilerplate import furniture, word_counts
 from .dialect import characters, class_of
-from .parallel import BATCH, chunk_stream
+from .parallel import BATCH, THREADS, chunk_stream
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # The line boundaries of str.splitlines, "\r\n" first so it counts as one (Rust's regex).
@@ -299,4 +299,7 @@ def clean_batches(texts, n_jobs=1, rules=SHIPPED, repeated=None, titles=None):
     texts = texts if hasattr(texts, "__getitem__") and hasattr(texts, "__len__") else list(texts)
     repeated = [frozenset()] * len(texts) if repeated is None else repeated
     titles = [""] * len(texts) if titles is None else titles
-    yield from chunk_stream(_clean_chunk, _Rows(texts, repeated, titles), n_jobs, rules, batch=BATCH)
+    # two batches at once in threads: one's lines are judged in Python while the other's
+    # column steps run
+    yield from chunk_stream(_clean_chunk, _Rows(texts, repeated, titles), n_jobs, rules, batch=BATCH,
+                            threads=THREADS)
