@@ -255,3 +255,12 @@ def test_the_cache_keeps_only_the_newest_entries(tmp_path, monkeypatch):
         folder = write_corpus(tmp_path / f"c{i}", [document("a", f"Text number {i} is here.")])
         analysis.load_processed(folder, cache_dir=tmp_path / "cache")
     assert len(list((tmp_path / "cache").glob("*.pkl"))) == 2
+
+
+def test_analysis_threads_is_read_and_checked():
+    from analysis.text.parallel import _threads
+
+    assert _threads("1") == 1 and _threads("3") == 3 and _threads("") >= 1
+    for bad in ("0", "-2", "two", "1.5"):
+        with pytest.raises(ParameterError, match=f"ANALYSIS_THREADS={bad!r}"):
+            _threads(bad)

@@ -164,10 +164,12 @@ def measured(kind, folder, n_jobs=1, threads=None):
     """(seconds, peak MB, baseline MB, stage shares) of ``kind`` ("ours" or "sklearn") on ``folder``, run in
     a fresh interpreter so that its peak memory is its own. (A plain subprocess, not a
     multiprocessing child: joblib's workers hung inside one.) ``threads``: the column engine's
-    threads (polars's POLARS_MAX_THREADS; default: one per core)."""
+    threads (polars's POLARS_MAX_THREADS) and the batches worked on at once in threads
+    (ANALYSIS_THREADS); default: as the package chooses (every core; two batches)."""
     code = (f"import sys; sys.path.insert(0, {str(Path(__file__).resolve().parent)!r}); "
             f"from bench import _measure; _measure({kind!r}, {str(folder)!r}, {n_jobs!r})")
-    environment = dict(os.environ, **({"POLARS_MAX_THREADS": str(threads)} if threads else {}))
+    environment = dict(os.environ, **({"POLARS_MAX_THREADS": str(threads), "ANALYSIS_THREADS": str(threads)}
+                                      if threads else {}))
     done = subprocess.run([sys.executable, "-W", "ignore", "-c", code], capture_output=True, text=True,
                           check=False, env=environment)
     if done.returncode != 0:
@@ -187,7 +189,7 @@ def pipeline_rows(sizes, workdir, n_jobs, seed=0, log=print, corpora=("zipf",)):
             ours, peak, baseline, shares = measured("ours", folder)
             sklearn, sklearn_peak, _, _ = measured("sklearn", folder)
             parallel = measured("ours", folder, n_jobs)[0] if n_jobs > 1 else ours
-            # the engine's threads: the same single process with one thread instead of one per core
+            # threads: the same single process with one thread (engine's and batches') instead of two
             one_thread = measured("ours", folder, threads=1)[0] if (os.cpu_count() or 1) > 1 else ours
             rows.append({
                 "corpus": kind, "size_mb": round(mb, 2), "ours_s": round(ours, 3),
@@ -337,8 +339,9 @@ def run_benchmark(sizes=(2.5, 25, 100), out="benchmark.csv", n_jobs=None, report
     log("\nPipeline (clean -> sentences -> tokens -> features -> matrix) against "
         "TfidfVectorizer().fit_transform; seconds, MB = 10**6 bytes of text; peak_mb = peak "
         "resident memory of the measuring process (baseline_mb of it before the corpus was read); "
-        f"parallel_s with n_jobs={jobs} processes; one_thread_s: one process whose column engine has one "
-        "thread (threads_speedup = one_thread_s / ours_s: what the engine's threads on every core give); "
+        f"parallel_s with n_jobs={jobs} processes; one_thread_s: one process with one thread "
+        "(the column engine's and the batches'; threads_speedup = one_thread_s / ours_s: what threads on "
+        "every core give); "
         "memory_ratio = (peak - baseline) / text, "
         "process_memory_ratio = peak / text; *_share = each stage's share of the single-process time "
         "(clean = read, clean and check; words = normalise and make word tokens; counts = stems and "

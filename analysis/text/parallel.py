@@ -26,7 +26,26 @@ def check_n_jobs(n_jobs, name="n_jobs"):
 
 
 BATCH = 400  # documents a batch: about 2 MB of text, so the column engine's buffers stay small
-THREADS = min(2, os.cpu_count() or 1)  # batches at once in one process (see chunk_stream)
+
+
+def _threads(value=None):
+    """Batches worked on at once in one process (see :func:`chunk_stream`): ``$ANALYSIS_THREADS``
+    if set, else two when there are two cores or more (more threads than two gain nothing:
+    one thread's Python work waits for the other's)."""
+    value = os.environ.get("ANALYSIS_THREADS") if value is None else value
+    if value is None or value == "":
+        return min(2, os.cpu_count() or 1)
+    try:
+        threads = int(value)
+    except ValueError:
+        threads = 0
+    if threads < 1:
+        raise ParameterError(f"ANALYSIS_THREADS={value!r}: use a whole number of threads, 1 or more "
+                             f"(1: one batch at a time), or unset it")
+    return threads
+
+
+THREADS = _threads()
 
 
 def chunk_stream(function, items, n_jobs=1, *args, batch=None, threads=1):
