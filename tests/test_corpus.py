@@ -148,7 +148,11 @@ def test_raw_texts_warn_when_a_file_changed_after_loading(make_corpus):
     assert raws[1] == "Edited since."
 
 
-def test_a_file_named_by_several_rows_that_is_not_utf8_is_reported_once(make_corpus):
+@pytest.mark.parametrize("batch", [400, 1])
+def test_a_file_named_by_several_rows_that_is_not_utf8_is_reported_once(make_corpus, monkeypatch, batch):
+    from analysis.text import boilerplate
+
+    monkeypatch.setattr(boilerplate, "BATCH", batch)  # 1: each row read in a batch of its own
     second = document("b", None, file="a.txt", first_line="2", last_line="2")
     second.pop("text")
     folder = make_corpus([document("a", "Caf\xe9 one.\nCaf\xe9 two.\n".encode("latin-1"), first_line="1",
@@ -156,4 +160,5 @@ def test_a_file_named_by_several_rows_that_is_not_utf8_is_reported_once(make_cor
     with pytest.raises(CorpusError) as caught:
         analysis.load_corpus(folder, n_jobs=2)
     assert len(caught.value.problems) == 1 and "a.txt is not valid UTF-8" in caught.value.problems[0]
+    assert "line 2 (doc_id a)" in caught.value.problems[0]  # at the first row that names it
 

@@ -216,14 +216,13 @@ class RawTexts:
     Attributes
     ----------
     errors : dict
-        Document position -> why its file could not be read (not UTF-8, line range past the
-        end), filled as texts are read; "" for a file whose error another document reported.
+        Document position -> why its text could not be read (not UTF-8, line range past the
+        end), filled as texts are read (batches may be read in any order).
     """
 
-    def __init__(self, sources, errors=None, reported=None):
+    def __init__(self, sources, errors=None):
         self.sources = list(sources)
         self.errors = {} if errors is None else errors
-        self._reported = set() if reported is None else reported
 
     def __len__(self):
         return len(self.sources)
@@ -258,8 +257,7 @@ class RawTexts:
                     cached = (path, *_decode(Path(path), data))
             _, text, error = cached
             if error:
-                self.errors.setdefault(position + offset, "" if path in self._reported else error)
-                self._reported.add(path)
+                self.errors.setdefault(position + offset, error)
                 texts.append("")
                 continue
             if first is None and last is None:
@@ -279,7 +277,7 @@ class _RawSlice(RawTexts):
     """Part of a :class:`RawTexts`, sharing its errors (by position in the whole)."""
 
     def __init__(self, whole, start, sources):
-        super().__init__(sources, whole.errors, whole._reported)
+        super().__init__(sources, whole.errors)
         self._start = start
 
     def __getitem__(self, item):
@@ -294,6 +292,20 @@ class _RawSlice(RawTexts):
 
     def __reduce__(self):  # sent to a worker process: the errors it finds stay there
         return RawTexts, (self.sources,)
+
+
+def _read_problems(errors, sources, wheres):
+    """The problems :class:`RawTexts` met, in document order; a file that cannot be read or
+    decoded is reported once, at the first document that names it."""
+    problems, reported = [], set()
+    for position, error in sorted(errors.items()):
+        path, first, last, _ = sources[position]
+        if not error.startswith("first_line"):  # the file itself: once
+            if path in reported:
+                continue
+            reported.add(path)
+        problems.append(f"{wheres[position]}: {error}")
+    return problems
 
 
 def raw_texts(corpus, corpus_dir=None):
@@ -422,7 +434,7 @@ def load_corpus(path, n_jobs=1, rules=None):
         # (and any file that is not UTF-8), then to clean; the raw corpus is never all in memory.
         raws = RawTexts(sources)
         repeated = outlet_furniture(raws, list(manifest["outlet"]), rules)
-        problems += [f"{wheres[i]}: {error}" for i, error in sorted(raws.errors.items()) if error]
+        problems += _read_problems(raws.errors, sources, wheres)
         titles = [normalize_unicode(t, rules)[0] for t in manifest["title"]]
         # The language check is column work only (the engine lets go of Python's lock while it
         # runs): it counts each cleaned batch in a second thread while this one judges the

@@ -83,12 +83,22 @@ def chunk_stream(function, items, n_jobs=1, *args, batch=None, threads=1):
 
 
 def _threaded(function, items, batch, threads, args):
-    """:func:`chunk_stream`'s batches on ``threads`` threads, in order, at most ``threads``
-    batches in flight (so no more memory than that many batches' work at once)."""
+    """:func:`chunk_stream`'s batches on ``threads`` threads, in order."""
+    return ordered_map(lambda start: function(items[start:start + batch], *args),
+                       range(0, len(items), batch), threads)
+
+
+def ordered_map(function, values, threads=THREADS):
+    """``function(value)`` for each of ``values`` on ``threads`` threads, yielded in order, at
+    most ``threads`` calls in flight (so no more memory than that many calls' work at once).
+    It pays only for a ``function`` whose column work lets go of Python's lock."""
+    if threads <= 1:
+        yield from map(function, values)
+        return
     with ThreadPoolExecutor(max_workers=threads) as pool:
         pending = deque()
-        for i in range(0, len(items), batch):
-            pending.append(pool.submit(function, items[i:i + batch], *args))
+        for value in values:
+            pending.append(pool.submit(function, value))
             if len(pending) >= threads:
                 yield pending.popleft().result()
         while pending:
