@@ -94,13 +94,11 @@ def _words(line):
 # For the batch of documents being cleaned in this thread (batches are cleaned in two threads
 # at once): line -> number of words, and line -> whether it is a notice (see _is_notice).
 _BATCH = threading.local()
+_EMPTY = {}
 
 
 def _batch(name):
     return getattr(_BATCH, name, _EMPTY)
-
-
-_EMPTY = {}
 
 
 def _count(line):

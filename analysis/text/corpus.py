@@ -216,13 +216,15 @@ class RawTexts:
     Attributes
     ----------
     errors : dict
-        Document position -> why its text could not be read (not UTF-8, line range past the
-        end), filled as texts are read (batches may be read in any order).
+        Position in the whole sequence -> (why its text could not be read, the file's path if
+        the file itself cannot be read or decoded, else None), filled as texts are read; a
+        slice shares the dict of the sequence it was cut from.
     """
 
-    def __init__(self, sources, errors=None):
+    def __init__(self, sources, errors=None, start=0):
         self.sources = list(sources)
         self.errors = {} if errors is None else errors
+        self._start = start  # where this slice begins in the whole
 
     def __len__(self):
         return len(self.sources)
@@ -232,75 +234,52 @@ class RawTexts:
             start, _, step = item.indices(len(self.sources))
             if step != 1:
                 return [self[i] for i in range(len(self.sources))[item]]
-            # the slice keeps its positions in this sequence's errors, by offset
-            return _RawSlice(self, start, self.sources[item])
+            return RawTexts(self.sources[item], self.errors, self._start + start)
         return self._read([item])[0]
 
     def __iter__(self):
         for start in range(0, len(self.sources), BATCH):
             yield from self._read(range(start, min(start + BATCH, len(self.sources))))
 
-    def _read(self, positions, offset=0):
-        texts, cached = [], (None, None, None)  # the last file read: rows of one file follow each other
-        for position in positions:
+    def __reduce__(self):  # sent to a worker process: the errors it finds stay there
+        return RawTexts, (self.sources,)
+
+    def _read(self, positions):
+        texts, path, text, lines, error = [], None, None, None, None
+        for position in positions:  # the last file read is kept: rows of one file follow each other
             source = self.sources[position]
             if source is None:
                 texts.append("")
                 continue
-            path, first, last, relative = source
-            if cached[0] != path:
+            if source[0] != path:
+                path, lines = source[0], None
                 try:
-                    data = Path(path).read_bytes()
+                    text, error = _decode(Path(path), Path(path).read_bytes())
                 except OSError as exc:
-                    cached = (path, None, f"{Path(path).name} cannot be read ({exc.strerror or exc})")
-                else:
-                    cached = (path, *_decode(Path(path), data))
-            _, text, error = cached
+                    text, error = None, f"{Path(path).name} cannot be read ({exc.strerror or exc})"
+            _, first, last, relative = source
             if error:
-                self.errors.setdefault(position + offset, error)
+                self.errors.setdefault(self._start + position, (error, path))
                 texts.append("")
-                continue
-            if first is None and last is None:
+            elif first is None and last is None:
                 texts.append(text)
-                continue
-            lines = text.splitlines(keepends=True)
-            if first and first > len(lines):
-                self.errors.setdefault(position + offset, f"first_line {first} is past the end of "
-                                                          f"{relative} ({len(lines)} lines)")
-                texts.append("")
-                continue
-            texts.append("".join(lines[(first or 1) - 1: last]))
+            else:
+                lines = text.splitlines(keepends=True) if lines is None else lines
+                if first and first > len(lines):
+                    self.errors.setdefault(self._start + position, (
+                        f"first_line {first} is past the end of {relative} ({len(lines)} lines)", None))
+                    texts.append("")
+                else:
+                    texts.append("".join(lines[(first or 1) - 1: last]))
         return texts
 
 
-class _RawSlice(RawTexts):
-    """Part of a :class:`RawTexts`, sharing its errors (by position in the whole)."""
-
-    def __init__(self, whole, start, sources):
-        super().__init__(sources, whole.errors)
-        self._start = start
-
-    def __getitem__(self, item):
-        if isinstance(item, slice):
-            start, _, step = item.indices(len(self.sources))
-            if step == 1:
-                return _RawSlice(self, self._start + start, self.sources[item])
-        return super().__getitem__(item)
-
-    def _read(self, positions, offset=0):
-        return super()._read(positions, offset + self._start)
-
-    def __reduce__(self):  # sent to a worker process: the errors it finds stay there
-        return RawTexts, (self.sources,)
-
-
-def _read_problems(errors, sources, wheres):
+def _read_problems(errors, wheres):
     """The problems :class:`RawTexts` met, in document order; a file that cannot be read or
     decoded is reported once, at the first document that names it."""
     problems, reported = [], set()
-    for position, error in sorted(errors.items()):
-        path, first, last, _ = sources[position]
-        if not error.startswith("first_line"):  # the file itself: once
+    for position, (error, path) in sorted(errors.items()):
+        if path is not None:  # the file itself: once
             if path in reported:
                 continue
             reported.add(path)
@@ -434,7 +413,7 @@ def load_corpus(path, n_jobs=1, rules=None):
         # (and any file that is not UTF-8), then to clean; the raw corpus is never all in memory.
         raws = RawTexts(sources)
         repeated = outlet_furniture(raws, list(manifest["outlet"]), rules)
-        problems += _read_problems(raws.errors, sources, wheres)
+        problems += _read_problems(raws.errors, wheres)
         titles = [normalize_unicode(t, rules)[0] for t in manifest["title"]]
         # The language check is column work only (the engine lets go of Python's lock while it
         # runs): it counts each cleaned batch in a second thread while this one judges the
