@@ -176,13 +176,19 @@ def sentence_spans(text, rules=SHIPPED):
             continue
         number += 1
         offset = line_start + len(line) - len(line.lstrip())
-        for a, b in _spans(paragraph, known):
-            piece = paragraph[a:b]
-            sentence = piece.strip()
-            if sentence:
-                start = offset + a + len(piece) - len(piece.lstrip())
-                found.append((number, start, start + len(sentence)))
+        found += [(number, start, end) for start, end in _paragraph_spans(paragraph, offset, known)]
     return found
+
+
+def _paragraph_spans(paragraph, offset, known):
+    """(start, end) of each stripped sentence of a stripped ``paragraph`` that begins at
+    ``offset`` in its text, by Punkt's rules."""
+    for a, b in _spans(paragraph, known):
+        piece = paragraph[a:b]
+        sentence = piece.strip()
+        if sentence:
+            start = offset + a + len(piece) - len(piece.lstrip())
+            yield start, start + len(sentence)
 
 
 # Where a paragraph's sentences can be read off in polars without Punkt's per-candidate tests
@@ -246,16 +252,12 @@ def batch_sentence_spans(texts, rules=SHIPPED):
         "document", "number", "start", end=pl.col("start") + pl.col("length"))
     rows = [simple]
     hard = lines.filter(~pl.col("simple"))
-    found = [(document, number, offset + a + len(piece) - len(piece.lstrip()), len(sentence))
+    found = [(document, number, start, end)
              for document, number, offset, paragraph in hard.select(
                  "document", "number", "offset", "paragraph").iter_rows()
-             for a, b in _spans(paragraph, known)
-             for piece in (paragraph[a:b],) for sentence in (piece.strip(),) if sentence]
+             for start, end in _paragraph_spans(paragraph, offset, known)]
     if found:
-        document, number, start, length = zip(*found)
-        rows.append(pl.DataFrame({"document": pl.Series(document, dtype=pl.UInt32), "number": number,
-                                  "start": start, "length": length}).select(
-            "document", "number", "start", end=pl.col("start") + pl.col("length")).cast(simple.schema))
+        rows.append(pl.DataFrame(found, schema=simple.schema, orient="row"))
     others = texts.str.contains(_OTHER_LINE_ENDS).arg_true().to_list()
     for document in others:  # texts with other line ends: Punkt's path, whole
         spans = sentence_spans(texts[document], rules)
