@@ -33,9 +33,15 @@ MWE_SEPARATOR = "_"
 
 
 @lru_cache(maxsize=None)
+def _phrases(rules=SHIPPED):
+    """The expressions of ``mwe.txt``, each a tuple of two or more lower-case words."""
+    phrases = (tuple(w.lower() for w in _WORDS.findall(line)) for line in rules.words("mwe.txt"))
+    return tuple(p for p in phrases if len(p) > 1)
+
+
+@lru_cache(maxsize=None)
 def _mwe_tokenizer(rules=SHIPPED):
-    phrases = [tuple(w.lower() for w in _WORDS.findall(line)) for line in rules.words("mwe.txt")]
-    tokenizer = MWETokenizer([p for p in phrases if len(p) > 1], separator=MWE_SEPARATOR)
+    tokenizer = MWETokenizer(list(_phrases(rules)), separator=MWE_SEPARATOR)
     # Words that can begin an expression: a sentence with none of them is left as it is.
     return tokenizer, frozenset(tokenizer._mwes)
 
@@ -141,10 +147,8 @@ def sentence_words(texts, rules=SHIPPED):
 def _expressions(rules=SHIPPED):
     """The expressions of ``mwe.txt`` by number of words: {n: set of "w1 w2 ..."}."""
     by_length = {}
-    for line in rules.words("mwe.txt"):
-        phrase = tuple(w.lower() for w in _WORDS.findall(line))
-        if len(phrase) > 1:
-            by_length.setdefault(len(phrase), set()).add(" ".join(phrase))
+    for phrase in _phrases(rules):
+        by_length.setdefault(len(phrase), set()).add(" ".join(phrase))
     return by_length
 
 
