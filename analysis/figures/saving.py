@@ -3,6 +3,7 @@
 Figures are saved with fixed metadata (no dates, fixed SVG ids) through a temporary file
 renamed into place (:func:`analysis.files.atomic_path`).
 """
+import contextlib
 from pathlib import Path
 
 import matplotlib
@@ -39,11 +40,11 @@ def save_figure(fig, table, folder, name, dpi=150):
     Elsewhere the figure stays open.
     """
     folder, name = Path(folder), safe_name(name)
-    with plt.rc_context(SAVE_STYLE):
+    with plt.rc_context(SAVE_STYLE), _laid_out(fig, dpi) as bbox:
         for ext in ("png", "svg"):
             target = folder / f"{name}.{ext}"
             with atomic_path(target) as temporary:
-                fig.savefig(temporary, format=ext, dpi=dpi, bbox_inches="tight",
+                fig.savefig(temporary, format=ext, dpi=dpi, bbox_inches=bbox,
                             metadata=_METADATA[ext])
     write_table(table, folder / f"{name}.csv")
     if _in_notebook():
@@ -54,6 +55,27 @@ def save_figure(fig, table, folder, name, dpi=150):
         about = {"alt": alt_text(fig), "text_px": smallest_text_px(fig, png, dpi)}
         plt.close(fig)
         display(Image(filename=str(png), width=width, metadata=about))
+
+
+@contextlib.contextmanager
+def _laid_out(fig, dpi):
+    """The figure laid out once for both files: yields its tight bounding box (inches, padded
+    as ``bbox_inches="tight"`` pads it), with the layout engine off until the files are saved.
+
+    ``savefig(bbox_inches="tight")`` lays the figure out in a draw that renders nothing before
+    each file; with the box known and no layout engine, each file is drawn once. Text is
+    measured at the PNG's ``dpi``, so the PNG is cropped exactly as "tight" would crop it.
+    """
+    engine, shown_dpi = fig.get_layout_engine(), fig.dpi
+    try:
+        fig.set_dpi(dpi)
+        fig.draw_without_rendering()  # runs the layout engine, if any, and places the text
+        bbox = fig.get_tightbbox().padded(matplotlib.rcParams["savefig.pad_inches"])
+        fig.set_layout_engine(None)  # laid out above; nothing may move it between the files
+        yield bbox
+    finally:
+        fig.set_dpi(shown_dpi)
+        fig.set_layout_engine(engine)
 
 
 def alt_text(fig):
