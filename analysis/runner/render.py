@@ -6,14 +6,15 @@ template carries no script and a Content-Security-Policy that forbids scripts an
 loads, so a document containing ``<script>`` shows as text and could not run if it slipped
 through. (nbconvert's own ``sanitize_html`` is not used: with the pinned bleach it escapes
 ordinary paragraphs too.)
+
+nbformat and nbconvert are imported by the functions that use them. Every notebook imports
+this module for its Markdown and table helpers, and nbformat imports jsonschema, whose format
+checkers compile grammars when imported: about a second in every notebook's kernel.
 """
 import html
 import re
 from pathlib import Path
 from urllib.parse import quote
-
-import nbformat
-from nbconvert import HTMLExporter
 
 from ..files import atomic_path
 
@@ -91,6 +92,8 @@ def header_markdown(notebook_name, corpus_line, parameters, versions):
 def add_header(report_path, text, findings=None):
     """Put ``text`` as the first cell of the executed notebook, and ``findings`` (Markdown, see
     :func:`findings_markdown`) as the second, replacing earlier ones."""
+    import nbformat  # imported here: see the module docstring
+
     nb = nbformat.read(report_path, as_version=4)
     nb.cells = [c for c in nb.cells if c.get("id") not in ("report-header", "report-findings")]
     added = [("report-header", text)] + ([("report-findings", findings)] if findings else [])
@@ -201,6 +204,8 @@ def render_html(report_path, html_path, keep_code=False):
     keep_code : bool, default False
         Show code cells; by default only text, tables and figures are shown.
     """
+    from nbconvert import HTMLExporter  # imported here: see the module docstring
+
     # Headings keep their ids (their anchor links are hidden by the template) for the contents.
     exporter = HTMLExporter(extra_template_basedirs=[str(TEMPLATES)], template_name="report",
                             embed_images=True, exclude_input=not keep_code,
@@ -213,6 +218,8 @@ def render_html(report_path, html_path, keep_code=False):
 
 def notebook_summary(report_path):
     """Title and first sentence of a notebook's first Markdown cell (after the header)."""
+    import nbformat  # imported here: see the module docstring
+
     nb = nbformat.read(report_path, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "markdown" and cell.get("id") not in ("report-header", "report-findings"):
