@@ -264,3 +264,26 @@ def test_analysis_threads_is_read_and_checked():
     for bad in ("0", "-2", "two", "1.5"):
         with pytest.raises(ParameterError, match=f"ANALYSIS_THREADS={bad!r}"):
             _threads(bad)
+
+
+@pytest.mark.parametrize("set_by_user", [None, "dirty_decay_ms:5000"])
+def test_column_engine_allocator_returns_memory_unless_user_chose(set_by_user):
+    """Importing analysis asks polars's allocator to return freed pages soon (a background
+    thread), before polars is loaded; a setting the user made is left as it is."""
+    import os
+    import subprocess
+    import sys
+
+    environment = {k: v for k, v in os.environ.items() if k != "_RJEM_MALLOC_CONF"}
+    if set_by_user:
+        environment["_RJEM_MALLOC_CONF"] = set_by_user
+    code = ("import sys, os, analysis; print('polars' in sys.modules, "
+            "os.environ.get('_RJEM_MALLOC_CONF'))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env=environment)
+    loaded, conf = done.stdout.split(maxsplit=1)
+    assert loaded == "True"  # the setting matters only because analysis loads polars
+    # polars puts its own defaults first; the last value of an option is the one jemalloc uses
+    ours = "background_thread:true,dirty_decay_ms:200,muzzy_decay_ms:0"
+    assert conf.strip().endswith("," + (set_by_user or ours))
+    assert ("background_thread" in conf) is (set_by_user is None)
