@@ -268,7 +268,13 @@ def _count_matrix(found):
     rank = np.empty(len(vocabulary), dtype=index)
     rank[order] = np.arange(len(vocabulary), dtype=index)
     indptr = np.concatenate([[0], np.cumsum(np.bincount(found.pop("document"), minlength=rows))]).astype(index)
-    indices = rank[found.pop("column")]
+    # Each column number (uint32, below 2**31: a vocabulary index) becomes its feature's rank
+    # in place, so no second array of the matrix's size exists at the peak. ("clip" never
+    # clips here, as every number is a row of rank; "raise" would buffer the output.)
+    column = found.pop("column")
+    indices = column.view(np.int32) if index is np.int32 and column.dtype == np.uint32 \
+        and column.flags.writeable else column.astype(index)
+    np.take(rank, indices, out=indices, mode="clip")
     matrix = sp.csr_matrix((found.pop("count").astype(np.int64, copy=False), indices, indptr),
                            shape=(rows, len(vocabulary)), copy=False)
     matrix.sort_indices()

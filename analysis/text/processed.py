@@ -88,18 +88,20 @@ def processed_corpus(corpus, n_jobs=1, warnings=(), rules=SHIPPED):
     ProcessedCorpus
     """
     found = document_counts(corpus["text"], n_jobs, rules)
-    per_document = np.asarray(found["sentences_per_document"], dtype=np.int64)
-    starts = np.repeat(np.cumsum(per_document) - per_document, per_document)
+    # The sentence table takes its columns out of ``found``, so that only the counts the
+    # matrix needs are left when it is built (the peak of memory).
+    per_document = np.asarray(found.pop("sentences_per_document"), dtype=np.int64)
+    sentence_id = np.arange(1, per_document.sum() + 1, dtype=np.int64)
+    sentence_id -= np.repeat(np.cumsum(per_document) - per_document, per_document)
     sentences = pd.DataFrame({
         "doc_id": np.repeat(corpus["doc_id"].to_numpy(dtype=object), per_document),
-        "sentence_id": np.arange(len(starts), dtype=np.int64) - starts + 1,
-        "paragraph": np.asarray(found["paragraph"], dtype=np.int64),
-        "start": np.asarray(found["start"], dtype=np.int64),
-        "end": np.asarray(found["end"], dtype=np.int64),
+        "sentence_id": sentence_id,
+        **{key: np.asarray(found.pop(key), dtype=np.int64) for key in ("paragraph", "start", "end")},
         "sentence": found.pop("sentence"),
-        "tokens": np.asarray(found["tokens"], dtype=np.int64),
+        "tokens": np.asarray(found.pop("tokens"), dtype=np.int64),
         "words": found.pop("words"),
     }, columns=SENTENCE_COLUMNS)
+    del sentence_id, per_document
     dfm = dfm_from_counts(corpus, found)
     return ProcessedCorpus(corpus, sentences, dfm, tuple(warnings), rules)
 
