@@ -267,7 +267,7 @@ def _count_matrix(found):
     index = np.int32 if len(found["count"]) <= np.iinfo(np.int32).max else np.int64
     rank = np.empty(len(vocabulary), dtype=index)
     rank[order] = np.arange(len(vocabulary), dtype=index)
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(found.pop("document"), minlength=rows))]).astype(index)
+    indptr = np.concatenate([[0], np.cumsum(_bincount(found.pop("document"), rows))]).astype(index)
     # Each column number (uint32, below 2**31: a vocabulary index) becomes its feature's rank
     # in place, so no second array of the matrix's size exists at the peak. ("clip" never
     # clips here, as every number is a row of rank; "raise" would buffer the output.)
@@ -330,7 +330,17 @@ def _document_frequencies(counts):
     counts = sp.csr_matrix(counts)
     positive = counts.data > 0
     columns = counts.indices if positive.all() else counts.indices[positive]  # a count matrix has no zeros
-    return np.bincount(columns, minlength=counts.shape[1]).astype(np.int64)
+    return _bincount(columns, counts.shape[1])
+
+
+def _bincount(values, length, step=1 << 20):
+    """``np.bincount(values, minlength=length)`` as int64, a million values at a time:
+    ``np.bincount`` copies its input as int64 first, which for a matrix's indices (int32)
+    would be an array twice their size at the peak of memory."""
+    counts = np.zeros(length, dtype=np.int64)
+    for start in range(0, len(values), step):
+        counts += np.bincount(values[start:start + step], minlength=length)
+    return counts
 
 
 def _with_features(corpus, found, matrix, vocabulary, totals):
