@@ -18,6 +18,7 @@ import os
 import secrets
 import shutil
 import signal
+import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -292,6 +293,13 @@ def _describe_failure(exc):
     return f"{type(exc).__name__}: {exc} (the kernel may have died or timed out)"
 
 
+def _say(message):
+    """``print(message)`` in one write, so that the lines of notebooks run at once (several
+    processes, one terminal) never run into each other."""
+    sys.stdout.write(f"{message}\n")
+    sys.stdout.flush()
+
+
 def _silent(*_):
     pass
 
@@ -353,7 +361,8 @@ def run_notebooks(corpus_dir, out_dir, only=None, parameters=None, notebooks_dir
     shutil.rmtree(out_dir / ".staging", ignore_errors=True)  # left by a run that was killed
     run_id = f"{os.getpid()}-{secrets.token_hex(3)}"
     line = corpus_line(corpus, _from_reports(corpus_dir, out_dir))
-    arguments = [(notebook, corpus_dir, out_dir, parameters, log if workers == 1 or log is print
+    log = _say if log is print else log
+    arguments = [(notebook, corpus_dir, out_dir, parameters, log if workers == 1 or log is _say
                   else _silent, line, keep_code, rules_dir, run_id) for notebook in notebooks]
     results = []
     try:
