@@ -51,3 +51,14 @@ def test_top_features_are_stable_and_grouped(seed_corpus):
     assert set(by_origin["group"]) == {"China", "Russia", "West"}
     with pytest.raises(ParameterError, match="top_n=0"):
         analysis.top_features(dfm, 0)
+
+
+@pytest.mark.parametrize("size", [0, 1, 5, 6, 7, 40])
+def test_bincount_in_steps_equals_numpy_bincount(size):
+    from analysis.text.matrix import _bincount
+
+    values = np.random.default_rng(size).integers(0, 9, size=size).astype(np.int32)
+    for length in (9, 12):
+        # steps of 3: sizes below, at and across a step's end
+        assert np.array_equal(_bincount(values, length, step=3), np.bincount(values, minlength=length))
+        assert _bincount(values, length, step=3).dtype == np.int64
