@@ -89,3 +89,39 @@ def test_word_spans_give_the_same_tokens_and_the_text_as_written(seed_corpus):
     assert written["united_nations"] == "U.N."
     assert written["apec"] == "Asia-Pacific Economic Cooperation"
     assert written["neighborliness"] == "neighbourliness"
+
+
+def test_normalised_texts_in_columns_equal_python_rules_on_tricky_text():
+    """The column path (matches found by Rust patterns, see normalize._marking) changes every
+    text exactly as Python's rules do: at word edges, after "." or "_", next to combining
+    marks and numerals Rust counts differently, with case variants Python's re.IGNORECASE
+    matches (Kelvin sign, long s), adjacent and overlapping names, and doubled names."""
+    import random
+
+    from analysis.text.normalize import _aliases, _spelling, normalized_texts
+
+    _, mapping = _spelling()
+    _, exact, anycase, _ = _aliases()
+    rng = random.Random(7)
+
+    def variant(word):
+        word = rng.choice([word, word.lower(), word.upper(), word.capitalize(), word.swapcase()])
+        return word.replace("k", rng.choice("kK\u212a")).replace("s", rng.choice("sS\u017f"))
+
+    words = [variant(w) for w in mapping] + list(exact) + [variant(a) for a in anycase] \
+        + sorted(set(exact.values()) | set(anycase.values())) + ["Xi", "us", "un", "said", "the"]
+    seps = [" ", " ", " ", "", ".", "-", "_", "(", ")", ", ", "'", "\n", "/", "5", "x",
+            "\u0301", "\u00b2", "\u203f", "\x01", " (", ") "]
+    texts = []
+    for _ in range(6000):
+        parts = []
+        for _ in range(rng.randint(1, 8)):
+            parts += [rng.choice(words), rng.choice(seps)]
+        texts.append("".join(parts))
+    canonical = sorted(set(exact.values()))[:3]
+    texts += [f"{name} ({name})" for name in canonical] + [f"{a} ({exact[a]})" for a in list(exact)[:3]]
+    expected = [normalized_text(text) for text in texts]
+    got = normalized_texts(texts).to_list()
+    wrong = [(t, e, g) for t, e, g in zip(texts, expected, got) if e != g]
+    assert not wrong, wrong[:3]
+    assert sum(e != t for t, e in zip(texts, expected)) > len(texts) // 2  # most texts change

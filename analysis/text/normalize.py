@@ -13,7 +13,7 @@ import polars as pl
 
 from ..errors import RuleError
 from ..rules import SHIPPED
-from .dialect import all_characters, char_class, class_of
+from .dialect import all_characters, char_class, characters, class_of
 
 # A name is not matched inside a longer word or acronym ("UN" in "UNESCO", "US" in "USD").
 _BEFORE = r"(?<![\w.])"
@@ -85,26 +85,55 @@ def _with_case_of(source, word):
     return word
 
 
-def _steps(changes=None, rules=SHIPPED):
-    """The normalisation steps in order, as (pattern, replace(match) -> str) pairs."""
-    spelling, mapping = _spelling(rules)
-    aliases, exact, anycase, doubled = _aliases(rules)
+def _entry(found, table):
+    """The entry of ``table`` (lower-cased keys) for ``found``, which Python's ``re`` matched
+    ignoring case: that also matches the Kelvin sign for "k", the long s for "s" and the
+    dotted and dotless I for "i", which ``str.lower`` leaves as they are. None if there is
+    none (a key no lower-casing reaches)."""
+    key = found.lower()
+    if key in table:
+        return table[key]
+    return table.get("".join(_ascii_fold().get(c) or c.lower() for c in found))
 
-    def american(match):
-        found = match.group(1)
-        word = mapping[found.lower()]
+
+@lru_cache(maxsize=None)
+def _ascii_fold():
+    """Character -> the lower-case ASCII letter Python's ``re.IGNORECASE`` matches it to."""
+    return {c: letter for letter in "abcdefghijklmnopqrstuvwxyz"
+            for c in _ascii_ignorecase() if re.fullmatch(letter, c, re.IGNORECASE)}
+
+
+def _replacers(changes=None, rules=SHIPPED):
+    """What a spelling match and an alias match (the text matched) become."""
+    _, mapping = _spelling(rules)
+    _, exact, anycase, _ = _aliases(rules)
+
+    def american(found):
+        word = _entry(found, mapping)
+        if word is None:
+            return found
         if changes is not None:
             changes["spelling"][f"{found.lower()} -> {word}"] += 1
         return _with_case_of(found, word)
 
-    def canonical(match):
-        found = match.group(1)
-        name = exact.get(found) or anycase[found.lower()]
+    def canonical(found):
+        name = exact.get(found) or _entry(found, anycase)
+        if name is None:
+            return found
         if changes is not None:
             changes["alias"][f"{found} -> {name}"] += 1
         return name
 
-    return ((spelling, american), (aliases, canonical), (doubled, lambda m: m.group(1)))
+    return american, canonical
+
+
+def _steps(changes=None, rules=SHIPPED):
+    """The normalisation steps in order, as (pattern, replace(match) -> str) pairs."""
+    spelling, _ = _spelling(rules)
+    aliases, _, _, doubled = _aliases(rules)
+    american, canonical = _replacers(changes, rules)
+    return ((spelling, lambda match: american(match.group(1))),
+            (aliases, lambda match: canonical(match.group(1))), (doubled, lambda m: m.group(1)))
 
 
 def normalized_text(text, changes=None, rules=SHIPPED):
@@ -207,6 +236,86 @@ def _candidates(rules=SHIPPED):
     return tuple("|".join(found) if found else _NOTHING for found in (spelling, aliases, doubled))
 
 
+# Put around each match by the column patterns of :func:`_marking`; a text holding either
+# character takes Python's path.
+_OPEN, _CLOSE = "\x01", "\x02"
+
+
+@lru_cache(maxsize=None)
+def _rust_word():
+    """The characters Rust's ``\\w`` (and so its ``\\b``) counts as word characters."""
+    found = pl.Series([all_characters()]).str.extract_all(r"\w+").explode(empty_as_null=True).str.join("")
+    return found.item()
+
+
+@lru_cache(maxsize=None)
+def _marking(rules=SHIPPED):
+    """Rust patterns that find the spelling step's and the alias step's matches exactly where
+    Python's patterns do, for :func:`normalized_texts` to mark them; and a pattern of the
+    characters for which they might not (a text with one takes Python's path).
+
+    Python's patterns are ``(?<![\\w.])(alternatives)(?![\\w])``; Rust's regex has neither
+    lookbehind nor lookahead. Here the character before is matched (``(^|[^\\w.])``, Python's
+    ``\\w`` written out) and the condition after becomes Rust's ``\\b`` (or ``\\B`` after an
+    alternative ending in "."), which takes no character, so the next match may still use
+    the one after. The alternatives come longest first, each letter as Python's case rules
+    match it; an alias's first letter is also held to the first letters Python's pattern
+    looks ahead for. ``\\b`` judges word characters by Rust's tables, so the characters on
+    which those and Python's ``\\w`` disagree (combining marks, "²", "‿"...) are left to
+    Python, as are the markers themselves.
+
+    Returns
+    -------
+    (str or None, str or None, str)
+        The spelling and alias patterns (groups: the character before, the match), None
+        where a rule list cannot be written so (an alternative ending in something other than
+        a word character or "."; a spelling that is not ASCII, whose case rules could let two
+        alternatives match one text); and the pattern of texts for Python's path.
+    """
+    _, mapping = _spelling(rules)
+    _, exact, anycase, _ = _aliases(rules)
+    python_word, rust_word = set(characters(r"\w")), set(_rust_word())
+    unsafe = (python_word ^ rust_word) | {_OPEN, _CLOSE}
+    before = "(^|" + char_class(r"[\w.]", negate=True) + ")"
+
+    def ending(alternative):
+        last = alternative[-1]
+        if last == ".":
+            return r"\B"
+        return r"\b" if last in python_word and last not in unsafe else None
+
+    def pattern(alternatives):
+        endings = [ending(text) for text, _ in alternatives]
+        if not alternatives or None in endings:
+            return None
+        return before + "(" + "|".join(
+            written + end for (_, written), end in zip(alternatives, endings)) + ")"
+
+    spelling = None
+    # (the alias pattern then reads what spelling wrote: it must hold no character to avoid)
+    if all(word.isascii() for word in mapping) and not unsafe & set("".join(mapping.values())):
+        spelling = pattern([(w, _literal(w, True)) for w in sorted(mapping, key=len, reverse=True)])
+    firsts = {a[0] for a in exact} | {c for a in anycase for c in (a[0].lower(), a[0].upper())}
+    alternatives = [(a, True) for a in exact] + [(a, False) for a in anycase]
+    alternatives.sort(key=lambda pair: len(pair[0]), reverse=True)  # as _aliases orders them
+    aliases = pattern([
+        (a, _literal(a, False) if case else
+         class_of(c for c in firsts if re.fullmatch(re.escape(a[0]), c, re.IGNORECASE))
+         + _literal(a[1:], True)) for a, case in alternatives])
+    return spelling, aliases, class_of(unsafe)
+
+
+def _replaced_marks(marked, replace):
+    """``marked`` (a text whose matches :func:`_marking`'s pattern put between the markers)
+    with each match replaced by ``replace(match)``."""
+    pieces = marked.split(_OPEN)
+    out = [pieces[0]]
+    for piece in pieces[1:]:
+        found, rest = piece.split(_CLOSE, 1)
+        out += [replace(found), rest]
+    return "".join(out)
+
+
 def _normalized_from(text, first, rules=SHIPPED):
     """:func:`normalized_text` from step ``first`` on (0: spelling, 1: aliases, 2: doubled)."""
     for pattern, replace in _steps(None, rules)[first:]:
@@ -218,19 +327,58 @@ def normalized_texts(texts, rules=SHIPPED):
     """:func:`normalized_text` of every text, as a polars Series of strings.
 
     Polars finds, for each step, the texts it could change (:func:`_candidates`, in Rust's
-    regex on every core); only those are normalised, by the rules themselves (Python's ``re``,
-    whose lookbehind and case rules these need), from the first step that could change them
-    (a step whose input an earlier step changed always runs). Most sentences have nothing to
-    normalise."""
+    regex on every core); only those are normalised, from the first step that could change
+    them (a step whose input an earlier step changed always runs). Most sentences have
+    nothing to normalise. In those that do, Rust's regex finds the spelling and alias matches
+    where Python's patterns would (:func:`_marking`) and Python replaces them; a text with a
+    character the two engines judge differently (a combining mark, "²") goes through
+    Python's patterns instead, as do all texts where a rule list cannot be written in
+    Rust's dialect. Either way the result is :func:`normalized_text`'s."""
     series = texts if isinstance(texts, pl.Series) else pl.Series(list(texts), dtype=pl.String)
     spelling, aliases, doubled = _candidates(rules)
+    marking = _marking(rules)
     text = pl.col("text")
-    first = pl.DataFrame({"text": series}).select(
-        pl.when(text.str.contains(spelling)).then(0).when(text.str.contains(aliases)).then(1)
-        .when(text.str.contains(doubled)).then(2).otherwise(3).alias("first"))["first"]
-    hits = (first < 3).arg_true()
-    if len(hits) == 0:
+    found = pl.DataFrame({"text": series}).select(
+        first=pl.when(text.str.contains(spelling)).then(0).when(text.str.contains(aliases)).then(1)
+        .when(text.str.contains(doubled)).then(2).otherwise(3),
+        by_python=text.str.contains(marking[2]))
+    first = found["first"]
+    if not (first < 3).any():
         return series
-    changed = [_normalized_from(text, step, rules)
-               for text, step in zip(series.gather(hits).to_list(), first.gather(hits).to_list())]
-    return series.clone().scatter(hits, pl.Series(changed, dtype=pl.String))
+    # Python's path: texts with a character the column patterns might misjudge, or all of
+    # them where a rule list cannot be written as a column pattern
+    by_python = found["by_python"] | (marking[0] is None or marking[1] is None)
+    python = ((first < 3) & by_python).arg_true()
+    columns = ((first < 3) & ~by_python).arg_true()
+    normalized = series.clone()
+    if len(python):
+        changed = [_normalized_from(text, step, rules) for text, step in
+                   zip(series.gather(python).to_list(), first.gather(python).to_list())]
+        normalized = normalized.scatter(python, pl.Series(changed, dtype=pl.String))
+    if len(columns):
+        normalized = normalized.scatter(columns, _normalized_by_columns(
+            series.gather(columns), first.gather(columns), marking, rules))
+    return normalized
+
+
+def _normalized_by_columns(texts, first, marking, rules=SHIPPED):
+    """:func:`_normalized_from` of ``texts`` from the steps ``first``: the spelling and alias
+    matches found in Rust (:func:`_marking`) and replaced in Python; the doubled names by
+    Python's pattern, in the texts with a "(" that the alias step changed or could change."""
+    american, canonical = _replacers(rules=rules)
+    texts = texts.to_list()
+    first = first.to_list()
+    for step, (pattern, replace) in enumerate(((marking[0], american), (marking[1], canonical))):
+        rows = [i for i, f in enumerate(first) if f <= step]
+        if not rows:
+            continue
+        marked = pl.Series([texts[i] for i in rows], dtype=pl.String).str.replace_all(
+            pattern, "${1}" + _OPEN + "${2}" + _CLOSE).to_list()
+        for i, text in zip(rows, marked):
+            if _OPEN in text:
+                texts[i] = _replaced_marks(text, replace)
+    doubled, replace = _steps(None, rules)[2]
+    for i, text in enumerate(texts):
+        if "(" in text:  # a doubled name is "X (X)"
+            texts[i] = doubled.sub(replace, text)
+    return pl.Series(texts, dtype=pl.String)
