@@ -37,7 +37,9 @@ def class_of(characters, negate=False):
     """A Rust regex class matching exactly ``characters`` (a string, or an iterable of
     one-character strings), or every other character with ``negate``."""
     text = characters if isinstance(characters, str) else "".join(set(characters))
-    points = np.unique(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32))
+    # sorted, then unique (np.unique's hashing is ten times slower on a million characters)
+    points = np.sort(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32))
+    points = points[np.concatenate([[True], points[1:] != points[:-1]])] if len(points) else points
     body = "".join(f"\\x{{{a:X}}}" if a == b else f"\\x{{{a:X}}}-\\x{{{b:X}}}"
                    for a, b in _ranges(points.astype(np.int64)))
     if not body:  # a class of no characters: Rust's regex has no "[]"
