@@ -145,3 +145,23 @@ def test_overview_on_a_corpus_unlike_the_seeds(tmp_path):
     assert "15 documents" in shown
     table = (tmp_path / "out" / "figures" / "00_corpus_overview" / "lengths.csv").read_text()
     assert "party 3" in table
+
+
+def test_kernels_are_not_interrupted_on_the_way_to_shutdown():
+    """jupyter_client interrupts a kernel before shutting it down, and an idle kernel then
+    prints a meaningless "ERROR | KeyboardInterrupt caught in kernel"; the runner's manager
+    skips that interrupt (and only that one: nbclient interrupts a cell that runs out of time
+    through the public method, which is unchanged)."""
+    import asyncio
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    from analysis.runner.execute import LocalKernelManager
+
+    manager = LocalKernelManager(kernel_name="python3")
+    manager.shutting_down = True
+    assert asyncio.run(manager._async_interrupt_kernel()) is None
+    manager.shutting_down = False
+    with pytest.raises(RuntimeError, match="No kernel is running"):
+        asyncio.run(manager._async_interrupt_kernel())
+    assert LocalKernelManager.interrupt_kernel is AsyncKernelManager.interrupt_kernel

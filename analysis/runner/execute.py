@@ -119,6 +119,16 @@ class LocalKernelManager(AsyncKernelManager):
         self._sockets = tempfile.mkdtemp(prefix="analysis-kernel-")
         self.ip = os.path.join(self._sockets, "kernel")
 
+    async def _async_interrupt_kernel(self):
+        # jupyter_client interrupts a kernel before every shutdown, in case a cell is still
+        # running; an idle kernel then prints "ERROR | KeyboardInterrupt caught in kernel" on
+        # the terminal, which means nothing. A kernel that is busy at shutdown (the run was
+        # stopped) gets SIGTERM after half of shutdown_wait_time instead. A cell that runs
+        # out of time is still interrupted: nbclient does that before the shutdown.
+        if self.shutting_down:
+            return
+        await super()._async_interrupt_kernel()
+
     async def _async_cleanup_resources(self, restart=False):
         await super()._async_cleanup_resources(restart=restart)
         if not restart:
