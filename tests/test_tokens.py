@@ -125,3 +125,23 @@ def test_normalised_texts_in_columns_equal_python_rules_on_tricky_text():
     wrong = [(t, e, g) for t, e, g in zip(texts, expected, got) if e != g]
     assert not wrong, wrong[:3]
     assert sum(e != t for t, e in zip(texts, expected)) > len(texts) // 2  # most texts change
+
+
+def test_user_rules_the_column_patterns_cannot_write_take_pythons_path(tmp_path):
+    """A spelling that is not ASCII, or an alias ending in a bracket (after which Rust's \\b
+    cannot say what Python's lookahead says), sends normalisation back to Python's patterns,
+    with the same result."""
+    from analysis.rules import rules_for
+    from analysis.text.normalize import _marking, normalized_texts
+
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "spelling_uk_us.tsv").write_text(
+        "#extend\nbritish\tamerican\nfaçade\tfacade\n", encoding="utf-8")
+    (tmp_path / "rules" / "aliases.tsv").write_text(
+        "#extend\nalias\tcanonical\tmatch_case\nG-20)\tGroup of Twenty\tyes\n", encoding="utf-8")
+    rules = rules_for(tmp_path)
+    spelling, aliases, _ = _marking(rules)
+    assert spelling is None and aliases is None
+    texts = ["The FAÇADE of the colour guard.", "G-20)US and the U.N. met.", "Nothing here."]
+    assert normalized_texts(texts, rules).to_list() == [normalized_text(t, rules=rules) for t in texts]
+    assert normalized_texts(texts, rules)[0] == "The FACADE of the color guard."
