@@ -36,18 +36,25 @@ def _aliases(rules=SHIPPED):
             raise RuleError(f"{row['_where']}: match_case for {row['alias']!r} must be yes or no")
         target = exact if row["match_case"].strip().lower() == "yes" else anycase
         target[row["alias"] if target is exact else row["alias"].lower()] = row["canonical"]
-    alternatives = [(a, True) for a in exact] + [(a, False) for a in anycase]
-    alternatives.sort(key=lambda pair: len(pair[0]), reverse=True)
+    alternatives, firsts = _alias_order(exact, anycase)
     body = "|".join(re.escape(a) if case else f"(?i:{re.escape(a)})" for a, case in alternatives)
     # Most word starts begin with no alias's first letter; the lookahead skips them before
     # the alternatives are tried one by one.
-    firsts = {a[0] for a in exact} | {c for a in anycase for c in (a[0].lower(), a[0].upper())}
     start = "(?=[" + "".join(map(re.escape, sorted(firsts))) + "])"
     pattern = re.compile(_BEFORE + start + "(" + body + ")" + _AFTER)
     canonicals = sorted(set(exact.values()) | set(anycase.values()), key=len, reverse=True)
     # "Shanghai Cooperation Organization (SCO)" becomes "SCO (SCO)": keep one.
     doubled = re.compile(r"(" + "|".join(map(re.escape, canonicals)) + r")\s*\(\1\)")
     return pattern, exact, anycase, doubled
+
+
+def _alias_order(exact, anycase):
+    """The aliases as the pattern tries them, longest first, each with whether its case must
+    match; and the first letters an alias may begin with (both cases for the others)."""
+    alternatives = [(a, True) for a in exact] + [(a, False) for a in anycase]
+    alternatives.sort(key=lambda pair: len(pair[0]), reverse=True)
+    firsts = {a[0] for a in exact} | {c for a in anycase for c in (a[0].lower(), a[0].upper())}
+    return alternatives, firsts
 
 
 def _trie(words):
@@ -295,9 +302,7 @@ def _marking(rules=SHIPPED):
     # (the alias pattern then reads what spelling wrote: it must hold no character to avoid)
     if all(word.isascii() for word in mapping) and not unsafe & set("".join(mapping.values())):
         spelling = pattern([(w, _literal(w, True)) for w in sorted(mapping, key=len, reverse=True)])
-    firsts = {a[0] for a in exact} | {c for a in anycase for c in (a[0].lower(), a[0].upper())}
-    alternatives = [(a, True) for a in exact] + [(a, False) for a in anycase]
-    alternatives.sort(key=lambda pair: len(pair[0]), reverse=True)  # as _aliases orders them
+    alternatives, firsts = _alias_order(exact, anycase)  # as Python's pattern tries them
     aliases = pattern([
         (a, _literal(a, False) if case else
          class_of(c for c in firsts if re.fullmatch(re.escape(a[0]), c, re.IGNORECASE))
