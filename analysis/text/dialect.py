@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 
 import numpy as np
+import polars as pl
 import regex
 
 
@@ -53,6 +54,14 @@ def characters(pattern, module="re"):
     string in code point order (compact: a set of them would take ten times the memory)."""
     engine = re if module == "re" else regex
     return "".join(engine.findall(f"(?:{pattern})+", all_characters()))
+
+
+@lru_cache(maxsize=None)
+def rust_characters(pattern):
+    """:func:`characters` as the columnar engine's regex (Rust's) matches ``pattern``: for
+    telling apart the characters on which the two engines disagree (``\\w``, and so ``\\b``)."""
+    return pl.Series([all_characters()]).str.extract_all(f"(?:{pattern})+").explode(
+        empty_as_null=True).str.join("").item()
 
 
 @lru_cache(maxsize=None)

@@ -13,7 +13,7 @@ import polars as pl
 
 from ..errors import RuleError
 from ..rules import SHIPPED
-from .dialect import all_characters, char_class, characters, class_of
+from .dialect import all_characters, char_class, characters, class_of, rust_characters
 
 # A name is not matched inside a longer word or acronym ("UN" in "UNESCO", "US" in "USD").
 _BEFORE = r"(?<![\w.])"
@@ -249,13 +249,6 @@ _OPEN, _CLOSE = "\x01", "\x02"
 
 
 @lru_cache(maxsize=None)
-def _rust_word():
-    """The characters Rust's ``\\w`` (and so its ``\\b``) counts as word characters."""
-    found = pl.Series([all_characters()]).str.extract_all(r"\w+").explode(empty_as_null=True).str.join("")
-    return found.item()
-
-
-@lru_cache(maxsize=None)
 def _marking(rules=SHIPPED):
     """Rust patterns that find the spelling step's and the alias step's matches exactly where
     Python's patterns do, for :func:`normalized_texts` to mark them; and a pattern of the
@@ -281,7 +274,7 @@ def _marking(rules=SHIPPED):
     """
     _, mapping = _spelling(rules)
     _, exact, anycase, _ = _aliases(rules)
-    python_word, rust_word = set(characters(r"\w")), set(_rust_word())
+    python_word, rust_word = set(characters(r"\w")), set(rust_characters(r"\w"))
     unsafe = (python_word ^ rust_word) | {_OPEN, _CLOSE}
     before = "(^|" + char_class(r"[\w.]", negate=True) + ")"
 
