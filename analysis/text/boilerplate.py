@@ -27,7 +27,7 @@ import polars as pl
 from ..errors import RuleError
 from ..rules import SHIPPED
 from .dialect import characters, class_of
-from .parallel import BATCH
+from .parallel import BATCH, THREADS, ordered_map
 
 _WORD = re.compile(r"[\w][\w'’.:/-]*")
 # Ends like a sentence: . ! ? (or an ellipsis), maybe followed by closing quotes or brackets.
@@ -391,7 +391,9 @@ def repeated_lines(texts, outlets, rules=SHIPPED):
                         & ~pl.col("line").str.contains(sentence_end))
                 .unique(["document", "line"]).collect())
 
-    found_lines = [short_lines(first) for first in range(0, len(texts), BATCH)]
+    # two batches at once: one's files are read and mapped in Python while the other's lines
+    # are split and counted in the column engine
+    found_lines = list(ordered_map(short_lines, range(0, len(texts), BATCH), THREADS))
     if not found_lines:
         return []
     counted = (pl.concat(found_lines).group_by("outlet", "line").len()

@@ -116,11 +116,12 @@ def _parse_date(value):
 
 
 def _decode(path, raw):
+    """``raw`` (bytes of the file at ``path``, a str) as text, or None and why not."""
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return None, (f"{path.name} is not valid UTF-8 (byte {exc.start}, line {line}: "
+        return None, (f"{os.path.basename(path)} is not valid UTF-8 (byte {exc.start}, line {line}: "
                       f"{raw[max(0, exc.start - 20):exc.start + 1]!r}); re-save it as UTF-8")
 
 
@@ -254,7 +255,11 @@ class RawTexts:
             if source[0] != path:
                 path, lines = source[0], None
                 try:
-                    text, error = _decode(Path(path), Path(path).read_bytes())
+                    # the built-in open, unbuffered: one read of the whole file, without
+                    # pathlib's parsing (a third of the time of Path.read_bytes, twice per file)
+                    with open(path, "rb", buffering=0) as file:
+                        raw = file.read()
+                    text, error = _decode(path, raw)
                 except OSError as exc:
                     text, error = None, f"{Path(path).name} cannot be read ({exc.strerror or exc})"
             _, first, last, relative = source

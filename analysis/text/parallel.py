@@ -70,7 +70,7 @@ def chunk_stream(function, items, n_jobs=1, *args, batch=None, threads=1):
         if not batch or len(items) <= batch:
             yield function(items, *args)
             return
-        yield from _ordered_map(lambda start: function(items[start:start + batch], *args),
+        yield from ordered_map(lambda start: function(items[start:start + batch], *args),
                                 range(0, len(items), batch), threads)
         return
     size = -(-len(items) // (workers * 4))
@@ -79,7 +79,7 @@ def chunk_stream(function, items, n_jobs=1, *args, batch=None, threads=1):
         delayed(function)(items[i:i + size], *args) for i in range(0, len(items), size))
 
 
-def _ordered_map(function, values, threads):
+def ordered_map(function, values, threads):
     """``function(value)`` for each of ``values`` on ``threads`` threads, yielded in order, at
     most ``threads`` calls in flight (so no more memory than that many calls' work at once).
     It pays only for a ``function`` whose column work lets go of Python's lock."""
