@@ -90,9 +90,12 @@ def test_unified_texts_map_and_normalise_as_normalize_unicode_does():
 
     table, _, _ = _unicode_table()
     rng = random.Random(1)
-    # every mapped character, NFKC compatibility forms, combining marks, a character newer than
-    # Python's Unicode tables (kept as Python keeps it), and plain text
+    # every mapped character, NFKC compatibility forms, combining marks (alone, so some begin a
+    # line, and two that NFKC reorders), Hangul jamo that compose, a character newer than
+    # Python's Unicode tables (kept as Python keeps it), and plain text; NFKC is applied a line
+    # at a time
     pieces = list(table) + ["a", " ", "\n", "\ufb01", "\u00bd", "e\u0301", "\u2026", "\u0416",
-                            "\U0001ccd6", "\u00a0"]
+                            "\U0001ccd6", "\u00a0", "\u0301", "\u0327", "\u1100", "\u1161", "\u11a8",
+                            "\u2163", "\r"]
     texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
     assert unified_texts(texts) == [normalize_unicode(text)[0] for text in texts]

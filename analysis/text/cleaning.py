@@ -115,8 +115,19 @@ def unified_texts(texts, rules=SHIPPED):
     texts = _strings(texts)
     if table:
         texts = texts.str.replace_many(list(table), list(table.values()))
-    return [text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+    return [text if unicodedata.is_normalized("NFKC", text) else _nfkc_by_line(text)
             for text in texts.to_list()]
+
+
+def _nfkc_by_line(text):
+    """NFKC of ``text``, a line at a time, only the lines it changes (most texts that need it
+    have one ellipsis). The same as NFKC of the whole text: "\n" has no decomposition, is part
+    of no composition, and combining marks are reordered only between such characters."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if not line.isascii() and not unicodedata.is_normalized("NFKC", line):
+            lines[i] = unicodedata.normalize("NFKC", line)
+    return "\n".join(lines)
 
 
 def _strings(texts):
