@@ -63,6 +63,37 @@ def test_batch_sentence_spans_give_punkts_spans_whichever_path_a_paragraph_takes
     assert len(simple) > 1000 and len(rows) > 20000
 
 
+# Candidates the polars path takes when they stand among plain words: a quote after the mark
+# ('said." Next'), a quote opening the next sentence, hyphenated words (an abbreviation as their
+# last part is not), a word closed by a quote or bracket before its mark; and near misses that
+# must go to Punkt's path (a quote not followed by a space, an abbreviation, a number).
+QUOTED = ['said."', '"Yes.', '"Yes."', 'ok?"', 'no!"', '"Hi', 'word"', '"', '""', '."', 'Mr."', '"Mr.',
+          'U.S."', 'A."', '"A.', '5."', "said.'", 'e.g."', '"Co.', 'end.")', '")', 'ok.""', '"...',
+          'stability".', 'English).', '(1931-45).', '"a".', '(a).', '[1].', 'well-being.', 'long-term.',
+          'ex-Gen.', 'co-Inc.', 'a-b.', '-a.', 'a-.', 'vitamin-C.', '"self-made."', '20%).', '"ok"?',
+          'y)?"', 'Mr.).', '."--', 'said."Next', 'so?"It', '"(Hi']
+
+
+def test_batch_sentence_spans_give_punkts_spans_around_quotes_brackets_and_hyphens(monkeypatch):
+    plain = ["said.", "Putin", "talks", "the", "agreed?", "yes!", "Beijing.", "and", "Moscow.", "two"]
+    rng = random.Random(8)
+    texts = ["".join(w + rng.choice([" ", " ", "  "]) for w in
+                     (rng.choice(plain + (QUOTED if i % 2 else QUOTED[:8])) for _ in range(rng.randint(1, 25))))
+             for i in range(4000)]
+    by_punkt = []
+    spans = sentences_module._paragraph_spans
+    monkeypatch.setattr(sentences_module, "_paragraph_spans",
+                        lambda paragraph, *args: by_punkt.append(paragraph) or spans(paragraph, *args))
+    per_text, rows = sentences_module.batch_sentence_spans(texts)
+    monkeypatch.undo()
+    expected = [sentences_module.sentence_spans(text) for text in texts]
+    assert per_text.tolist() == [len(spans) for spans in expected]
+    assert rows.tolist() == [list(span) for spans in expected for span in spans]
+    # the polars path took many of the paragraphs with a quote after a mark
+    quoted = [t.strip() for t in texts if any(q in t for q in ('." ', '?" ', '". ', '). ', '-'))]
+    assert len(quoted) > 1000 and len(set(quoted) - set(by_punkt)) > 500
+
+
 def test_the_processed_corpus_holds_the_same_sentences_and_matrix_as_the_functions(seed_corpus):
     processed = analysis.processed_corpus(seed_corpus)
     table = analysis.sentence_table(seed_corpus)

@@ -195,13 +195,21 @@ def _paragraph_spans(paragraph, offset, known):
 # (see batch_sentence_spans). Line ends other than "\n", and the characters Python counts as
 # whitespace but Rust does not (\x1c-\x1f), send a whole text to Punkt's own path.
 _OTHER_LINE_ENDS = "[\r\x0b\x0c\x1c-\x1f\x85\u2028\u2029]"
-# A candidate followed by punctuation, a candidate followed by a closing quote or bracket
-# (Punkt moves those to the sentence before), or whitespace other than a space: not simple.
-_NOT_SIMPLE = ("[.?!][)\";}\\]*:@'({\\[\u2018\u2019\u201c\u201d\xab\xbb!?]"
-               "|[.?!] +[\"')\\]}\u2018\u2019\u201c\u201d\xab\xbb]|[^\\S ]")
-_ENDING_TOKEN = "[^ ]+[.?!] "  # a token that ends in . ? or ! before a space: a candidate
-_PLAIN_WORD = "^(?:[A-Za-z]+[?!]|[A-Za-z]{2,}[.]) $"  # one Punkt always breaks after, unless an abbreviation
-_PIECE = ".*?[.?!] +|.+"  # a sentence and the spaces after it, in a simple paragraph
+# Not simple: a candidate followed by punctuation other than a straight double quote, or by
+# a quote that is not followed by a space (or the paragraph's end); after a candidate (and
+# its quote) and spaces, a quote or bracket that Punkt would move to the sentence before,
+# or a double quote that does not open a word; whitespace other than a space. (Punkt ends
+# 'said." Next' after the quote, and starts '"Next' with it: the pieces between candidates.)
+_NOT_SIMPLE = ("[.?!][);}\\]*:@'({\\[\u2018\u2019\u201c\u201d\xab\xbb!?]|[.?!]\"[^ ]"
+               "|[.?!]\"? +(?:[')\\]}\u2018\u2019\u201c\u201d\xab\xbb]|\"[^A-Za-z]|\"$)|[^\\S ]")
+_ENDING_TOKEN = "[^ ]+[.?!]\"? "  # a token that ends in . ? or ! (and maybe a quote) before a space: a candidate
+# A token Punkt always breaks after (in quotes or not): a word of Latin letters ending in ? or !;
+# one of two letters or more, or hyphenated words, ending in "." and not an abbreviation (nor
+# its last part); or a word closed by a quote or bracket before its . ? or ! (Punkt reads the
+# mark as a token of its own, which always ends a sentence).
+_PLAIN_WORD = ("^\"?(?:[A-Za-z]+[?!]|[A-Za-z]{2,}[.]|[A-Za-z]+(?:-[A-Za-z]+)+[.]"
+               "|[(]?[A-Za-z0-9%-]*[A-Za-z0-9%][\")][.?!])\"? $")
+_PIECE = ".*?[.?!]\"? +|.+"  # a sentence and the spaces after it, in a simple paragraph
 
 
 def batch_sentence_spans(texts, rules=SHIPPED):
@@ -209,12 +217,15 @@ def batch_sentence_spans(texts, rules=SHIPPED):
     where the decision is plain, and by Punkt's rules (:func:`_spans`) where it is not.
 
     A paragraph is *simple* when each of its candidate breaks (a ``.``, ``?`` or ``!`` before a
-    space) ends a token made only of Latin letters (two or more before a ``.``) that is not a
-    known abbreviation, no candidate is followed by punctuation or by a closing quote or
-    bracket, and it has no whitespace but spaces. Punkt breaks after every such candidate and
-    realigns nothing, so the sentences are the pieces between them. Every other paragraph goes
-    through :func:`_spans`. The test suite checks that both give the same spans (seeds,
-    generated text, random strings of the characters that matter).
+    space, maybe with a straight double quote between) ends a token Punkt always breaks after
+    (:data:`_PLAIN_WORD`: Latin letters, two or more before a ``.``, or hyphenated words, not a
+    known abbreviation; or a word closed by a quote or bracket before its mark), no
+    candidate is followed by other punctuation or by a quote or bracket that Punkt would move
+    to the sentence before, and it has no whitespace but spaces. Punkt breaks after every such
+    candidate (after its quote), so the sentences are the pieces between them. Every other
+    paragraph goes through :func:`_spans`. The test suite checks that both give the same
+    spans (seeds, generated text, random strings of the characters that matter, and of
+    quotes, brackets and hyphens among plain words).
 
     Returns
     -------
@@ -225,6 +236,8 @@ def batch_sentence_spans(texts, rules=SHIPPED):
     texts = texts if isinstance(texts, pl.Series) else pl.Series(list(texts), dtype=pl.String)
     known = abbreviations(rules)
     line = pl.col("line")
+    _bare = pl.element().str.strip_chars('" ')  # a candidate token without its quotes
+    _base = _bare.str.slice(0, _bare.str.len_chars() - 1).str.to_lowercase()  # and its "." 
     lines = (pl.DataFrame({"text": texts}).with_row_index("document")
              .filter(~pl.col("text").str.contains(_OTHER_LINE_ENDS))
              .select("document", line=pl.col("text").str.split("\n"))
@@ -239,9 +252,9 @@ def batch_sentence_spans(texts, rules=SHIPPED):
                            simple=~pl.col("paragraph").str.contains(_NOT_SIMPLE)
                            & pl.col("paragraph").str.extract_all(_ENDING_TOKEN).list.eval(
                                pl.element().str.contains(_PLAIN_WORD)
-                               & ~(pl.element().str.ends_with(". ")
-                                   & pl.element().str.slice(0, pl.element().str.len_chars() - 2)
-                                   .str.to_lowercase().is_in(sorted(known)))).list.all())
+                               & ~(_bare.str.ends_with(".")
+                                   & (_base.is_in(sorted(known))
+                                      | _base.str.replace("^.*-", "").is_in(sorted(known))))).list.all())
              .drop("line"))
     simple = lines.filter("simple").select(
         "document", "number", "offset", piece=pl.col("paragraph").str.extract_all(_PIECE)).explode("piece", empty_as_null=True)
