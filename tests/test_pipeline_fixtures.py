@@ -4,6 +4,7 @@ cleaning report, sentence table and document-feature matrix, on the seeds, on a 
 from them and on generated text full of Unicode, furniture and names to normalise."""
 import gzip
 import json
+from collections import Counter
 
 import pytest
 
@@ -70,6 +71,38 @@ def test_repeated_lines_match_their_line_by_line_definition():
     texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(2000)]
     outlets = [str(rng.randint(0, 5)) for _ in texts]
     assert repeated_lines(texts, outlets) == by_lines(texts, outlets)
+
+
+def test_what_lines_are_by_themselves_is_the_same_from_the_batch_columns_as_in_python():
+    # Cleaning finds what each line of a batch is (blank, notice, prose, other) in polars; a
+    # line judged alone is judged in Python. Both, and the furniture found from them, agree.
+    import random
+
+    import polars as pl
+
+    from analysis.text import boilerplate
+
+    found = boilerplate.furniture_rules()
+    prose = "The two leaders discussed trade, energy and security at some length today."
+    pieces = [prose, prose.replace(".", "!\u201d"), prose.replace(".", ""), "We use cookies. " + prose,
+              "ACCEPT ALL COOKIES", "Subscribe to our newsletter", "Home | World | Business | Sport",
+              "Photo: Sputnik / Kremlin pool", "By Jane Doe", "Advertisement", "Related", "Short line.",
+              "", " ", "\t", "\u00a0", "\u2003", "\x1c", "\u3000prose\u3000", "caf\u00e9 \u0130stanbul " * 5 + ".",
+              "Jane Doe is a reporter at the Gazette.", "one two three four five six seven eight nine ten",
+              "Jane Doe is a reporter at the Gazette who covers China and Russia for its readers."]
+    rng = random.Random(3)
+    documents = ["\n".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(1500)]
+    documents += [f"{prose}\n{prose}\n{pieces[-1]}", f"{prose}\n\n{pieces[-1]}\n"]  # all prose, an author's note last
+    alone = [[boilerplate._line_kind(line, found) for line in doc.split("\n")] for doc in documents]
+    removed_alone = [boilerplate.furniture(doc.split("\n")) for doc in documents]
+    with boilerplate.word_counts(pl.Series(documents)):
+        batch = [[boilerplate._line_kind(line, found) for line in doc.split("\n")] for doc in documents]
+        removed_batch = [boilerplate.furniture(doc.split("\n")) for doc in documents]
+    assert batch == alone and removed_batch == removed_alone
+    kinds = Counter(kind for doc in alone for kind in doc)
+    assert min(kinds[k] for k in (boilerplate._BLANK, boilerplate._NOTICE, boilerplate._PROSE, boilerplate._OTHER)) > 500
+    assert sum(bool(r) for r in removed_alone) > 500 and sum(not r for r in removed_alone) > 100
+    assert removed_batch[-2:] == [{2: "author_note"}, {2: "author_note"}]
 
 
 def test_the_language_check_matches_its_word_by_word_definition():

@@ -92,7 +92,7 @@ def _words(line):
 
 
 # For the batch of documents being cleaned in this thread (batches are cleaned in two threads
-# at once): line -> number of words, and line -> whether it is a notice (see _is_notice).
+# at once): line -> number of words, and line -> what it is by itself (see _line_kind).
 _BATCH = threading.local()
 _EMPTY = {}
 
@@ -110,21 +110,45 @@ def _count(line):
 @contextmanager
 def word_counts(texts, rules=SHIPPED):
     """Within the ``with`` block, the words of every line of ``texts`` (a polars Series of
-    documents) are counted, and whether it is a notice found: in polars, all lines at once
-    (Python's ``\\w`` written out; the notice phrases looked for in the lower-cased line)."""
+    documents) are counted, and what each line is by itself found (:func:`_line_kind`): in
+    polars, all the batch's lines at once (Python's ``\\w`` and ``\\s`` written out; the notice
+    phrases looked for in the lower-cased line)."""
     found = furniture_rules(rules)
+    word, _, sentence_end, spaces = _line_patterns()
     lines = texts.str.split("\n").explode(empty_as_null=True).drop_nulls().unique()
-    counts = lines.str.count_matches(_line_patterns()[0])
+    counts = lines.str.count_matches(word)
+    stripped = lines.str.strip_chars(spaces)
+    notice = (counts <= found["caption_words"]) & lines.str.to_lowercase().str.contains_any(
+        list(found["notices"])) if found["notices"] else pl.repeat(False, len(lines), eager=True)
+    kinds = (pl.select(pl.when(stripped == "").then(_BLANK).when(notice).then(_NOTICE)
+                       .when((counts >= found["prose_words"]) & stripped.str.contains(sentence_end))
+                       .then(_PROSE).otherwise(_OTHER)).to_series())
     written = lines.to_list()
     _BATCH.counts = dict(zip(written, counts.to_list()))
-    if found["notices"]:
-        notices = (counts <= found["caption_words"]) & lines.str.to_lowercase().str.contains_any(
-            list(found["notices"]))
-        _BATCH.notices = dict(zip(written, notices.to_list()))
+    _BATCH.kinds = dict(zip(written, kinds.to_list()))
     try:
         yield
     finally:
-        _BATCH.counts = _BATCH.notices = _EMPTY
+        _BATCH.counts = _BATCH.kinds = _EMPTY
+
+
+# What a line is by itself, before its neighbours are looked at (see furniture).
+_BLANK, _NOTICE, _PROSE, _OTHER = range(4)
+
+
+def _line_kind(line, found):
+    """:data:`_BLANK`, :data:`_NOTICE` (a notice of cookies, subscriptions, ...), :data:`_PROSE`
+    or :data:`_OTHER`: from the batch's kinds when it has them (:func:`word_counts`)."""
+    known = _batch("kinds").get(line)
+    if known is not None:
+        return known
+    if not line.strip():
+        return _BLANK
+    if _count(line) <= found["caption_words"] and found["notice_search"](line.lower()) is not None:
+        return _NOTICE
+    if _count(line) >= found["prose_words"] and _SENTENCE_END.search(line.strip()):
+        return _PROSE
+    return _OTHER
 
 
 def _key(line):
@@ -192,13 +216,6 @@ def _what_it_is(line, found, repeated):
     return ""
 
 
-def _is_notice(line, found):
-    known = _batch("notices").get(line)
-    if known is not None:
-        return known
-    return _count(line) <= found["caption_words"] and found["notice_search"](line.lower()) is not None
-
-
 def furniture(lines, rules=SHIPPED, repeated=frozenset(), title=""):
     """The furniture among the lines of one document.
 
@@ -222,14 +239,15 @@ def furniture(lines, rules=SHIPPED, repeated=frozenset(), title=""):
     kinds, removed = [], {}
     title = _key(title) if title else None
     for index, line in enumerate(lines):
-        if not line.strip():
+        kind = _line_kind(line, found)
+        if kind == _BLANK:
             kinds.append("blank")
         elif title and _key(line) == title:
             kinds.append("title")
-        elif _is_notice(line, found):
+        elif kind == _NOTICE:
             removed[index] = "notice"
             kinds.append("furniture")
-        elif is_prose(line, rules):
+        elif kind == _PROSE:
             kinds.append("prose")
         else:
             rule = _what_it_is(line, found, repeated)
@@ -240,9 +258,12 @@ def furniture(lines, rules=SHIPPED, repeated=frozenset(), title=""):
                 kinds.append("sentence")  # a short sentence or an introduction: kept, as prose is
             else:
                 kinds.append("short" if _count(line) < found["short_words"] else "medium")
-    _captions_and_related(lines, kinds, removed, found)
-    _mastheads_and_authors(lines, kinds, removed, found)
-    _by_article(lines, kinds, removed, found)
+    if removed or any(kind not in ("prose", "blank") for kind in kinds):
+        _captions_and_related(lines, kinds, removed, found)
+        _mastheads_and_authors(lines, kinds, removed, found)
+        _by_article(lines, kinds, removed, found)
+    else:  # only prose: nothing around an article to judge, but its last line may be an author's note
+        _mastheads_and_authors(lines, kinds, removed, found)
     return removed
 
 
