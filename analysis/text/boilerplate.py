@@ -182,24 +182,24 @@ def _is_timestamp(words, found):
 def _what_it_is(line, found, repeated):
     """The rule that makes ``line`` furniture by itself, or ""."""
     stripped = line.strip()
-    words = _words(stripped)
-    key = _key(stripped)
-    if len(words) > max(found["max_furniture_words"], found["caption_words"]):
+    words = _count(line)  # their number: the words themselves only a timestamp needs
+    if words > max(found["max_furniture_words"], found["caption_words"]):
         return ""
-    short = len(words) <= found["max_furniture_words"]
+    key = _key(stripped)
+    short = words <= found["max_furniture_words"]
     lowered = stripped.lower()
     if found["notice_search"](lowered):
         return "notice"
     if short and key in found["exact"]:
         return "furniture_line"
     if (lowered.startswith(found["end_starts"]) or any(m in lowered for m in found["end_phrases"])) \
-            and len(words) <= found["caption_words"]:
+            and words <= found["caption_words"]:
         return "article_end"
     if short and lowered.startswith(found["starts"]):
         return "furniture_start"
     if short and any(phrase in lowered for phrase in found["contains"]):
         return "furniture_phrase"
-    if found["credit_end"].search(stripped) and len(words) <= found["caption_words"] \
+    if found["credit_end"].search(stripped) and words <= found["caption_words"] \
             and not _SENTENCE_END.search(stripped.rstrip(")")) or (
             found["credit_only"].match(stripped) and short):
         return "caption_credit"
@@ -207,11 +207,11 @@ def _what_it_is(line, found, repeated):
         return "menu"
     if short and _BYLINE.match(stripped) and not stripped.endswith("."):
         return "byline"
-    if short and _is_timestamp(words, found):
+    if short and _is_timestamp(_words(stripped), found):
         return "timestamp"
     if _COUNT.match(stripped):
         return "count"
-    if stripped in repeated and len(words) <= found["repeated_words"]:
+    if stripped in repeated and words <= found["repeated_words"]:
         return "repeated_in_outlet"
     return ""
 
@@ -299,7 +299,7 @@ def _captions_and_related(lines, kinds, removed, found):
                 and _count(lines[index]) <= found["caption_words"]:
             removed[index], kinds[index] = "caption", "furniture"
         # headlines under a related-links header
-        if _key(lines[index]) in found["related"] and kinds[index] == "furniture":
+        if kinds[index] == "furniture" and _key(lines[index]) in found["related"]:
             for later in filled[position + 1:]:
                 if kinds[later] == "prose" or _SENTENCE_END.search(lines[later].strip().rstrip("?")):
                     break
