@@ -93,6 +93,40 @@ def test_line_ranges_are_checked(make_corpus):
     assert "first_line 'x' is not a line number" in text
 
 
+def test_files_must_stay_inside_the_corpus_folder_links_resolved(make_corpus, tmp_path):
+    # A name that climbs out, an absolute name, and a link pointing out are refused; a link to a
+    # file inside, a name written with "./" and "//", and a file in a sub-folder are read, and
+    # the files they reach are not reported as unlisted.
+    (tmp_path / "secret.txt").write_text("Outside text.", encoding="utf-8")
+    docs = [document("a", "Inside text a."), document("sub", None, file="texts//./b.txt"),
+            document("link_in", None, file="alias.txt"), document("up", None, file="../secret.txt"),
+            document("absolute", None, file=str(tmp_path / "secret.txt")),
+            document("link_out", None, file="leak.txt"), document("folder", None, file="texts")]
+    for doc in docs[1:]:
+        doc.pop("text")  # written below
+    folder = make_corpus(docs)
+    (folder / "texts").mkdir()
+    (folder / "texts" / "b.txt").write_text("Inside text b.", encoding="utf-8")
+    (folder / "alias.txt").symlink_to(folder / "a.txt")
+    (folder / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    with pytest.raises(CorpusError) as caught:
+        analysis.load_corpus(folder)
+    problems = caught.value.problems
+    assert len(problems) == 4, problems
+    for doc_id in ("up", "absolute", "link_out"):
+        assert any(f"doc_id {doc_id})" in p and "is outside the corpus folder" in p for p in problems)
+    assert any("doc_id folder)" in p and "not a regular file" in p for p in problems)
+    for doc_id in ("up", "absolute", "link_out", "folder"):
+        (folder / "manifest.csv").write_text(
+            "\n".join(line for line in (folder / "manifest.csv").read_text().splitlines()
+                      if not line.startswith(doc_id + ",")) + "\n", encoding="utf-8")
+    (folder / "leak.txt").unlink()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CorpusWarning)  # no file reported as unlisted
+        corpus = analysis.load_corpus(folder)
+    assert list(corpus["text"]) == ["Inside text a.", "Inside text b.", "Inside text a."]
+
+
 def test_unlisted_text_file_warns_but_loads(make_corpus):
     folder = make_corpus([document("a", "Text here.")])
     (folder / "stray.txt").write_text("Not described.", encoding="utf-8")

@@ -156,19 +156,27 @@ class _Paths(dict):
 
 
 class _Resolved(dict):
-    """Path -> the path with symbolic links resolved (``Path.resolve``), each folder resolved
-    once: a file that is not itself a link is its resolved folder plus its name, one ``lstat``
-    instead of one per part of the path (a corpus of 20,000 files would spend a second here)."""
+    """A path (str) -> the path with symbolic links resolved (``Path.resolve``, as a str), each
+    folder resolved once: a file that is not itself a link is its resolved folder plus its
+    name, one ``lstat`` instead of one per part of the path. Strings, not ``Path`` objects:
+    pathlib's parsing and hashing would cost a corpus of 20,000 files a second here."""
+
+    def __init__(self):
+        super().__init__()
+        self.folders = {}
 
     def __missing__(self, path):
-        folder = path.parent
-        if folder not in self:
-            self[folder] = folder.resolve()
-        try:
-            link = path.name in ("", ".", "..") or stat.S_ISLNK(os.lstat(self[folder] / path.name).st_mode)
-        except OSError:
-            link = False  # missing: reported where it is used, as resolve() would leave it
-        self[path] = path.resolve() if link else self[folder] / path.name
+        folder, name = os.path.split(path)
+        link = name in ("", ".", "..")
+        if not link:
+            if folder not in self.folders:
+                self.folders[folder] = str(Path(folder or ".").resolve())
+            full = os.path.join(self.folders[folder], name)
+            try:
+                link = stat.S_ISLNK(os.lstat(full).st_mode)
+            except OSError:
+                pass  # missing: reported where it is used, as resolve() would leave it
+        self[path] = str(Path(path).resolve()) if link else full
         return self[path]
 
 
@@ -179,10 +187,10 @@ def _row_source(corpus_dir, root, row, where, problems, paths):
     file's resolved path (and its ``resolved`` attribute, a :class:`_Resolved`, each folder's);
     ``root`` is ``corpus_dir`` resolved."""
     relative = row["file"]
-    if relative not in paths:
-        paths[relative] = paths.resolved[corpus_dir / relative]
-    path = paths[relative]
-    if root not in path.parents:
+    path = paths.get(relative)
+    if path is None:
+        path = paths[relative] = paths.resolved[os.path.join(corpus_dir, relative)]
+    if not path.startswith(os.path.join(root, "")):  # inside: below the resolved folder
         problems.append(f"{where}: file {relative!r} is outside the corpus folder")
         return None
     try:
@@ -197,7 +205,7 @@ def _row_source(corpus_dir, root, row, where, problems, paths):
     span = _line_range(row, where, problems)
     if span is None:
         return None
-    return (str(path), *span, relative)
+    return (path, *span, relative)
 
 
 class RawTexts:
@@ -335,7 +343,7 @@ def raw_texts(corpus, corpus_dir=None):
         sources.append(source)
     loaded = corpus.attrs.get("loaded_ns")
     if loaded and corpus_dir is None:
-        changed = sorted({p.name for p in paths.values() if p.stat().st_mtime_ns > loaded})
+        changed = sorted({os.path.basename(p) for p in paths.values() if os.stat(p).st_mtime_ns > loaded})
         if changed:
             warnings.warn(f"{', '.join(changed[:5])}{' ...' if len(changed) > 5 else ''} changed after "
                           f"the corpus was loaded from {folder}: the raw text read now may not be the "
@@ -441,7 +449,7 @@ def load_corpus(path, n_jobs=1, rules=None):
         warnings.warn(message, CorpusWarning, stacklevel=2)
 
     described = set(paths.values())
-    for orphan in sorted(p for p in corpus_dir.rglob("*.txt") if paths.resolved[p] not in described):
+    for orphan in sorted(p for p in corpus_dir.rglob("*.txt") if paths.resolved[str(p)] not in described):
         warnings.warn(f"{orphan.relative_to(corpus_dir)} is in {corpus_dir} but no row of "
                       f"{MANIFEST} describes it; it is not part of the corpus",
                       CorpusWarning, stacklevel=2)
