@@ -100,14 +100,16 @@ def _normalised_labels(manifest):
     """Labels in one form (NFKC), without invisible or direction-changing characters; a
     :class:`CorpusWarning` names each changed cell."""
     for column in manifest.columns:
-        values = manifest[column]
-        fixed = values.map(lambda v: _INVISIBLE.sub("", unicodedata.normalize("NFKC", v)))
+        values = manifest[column].tolist()
+        # ASCII has nothing to normalise or remove: most cells are skipped
+        fixed = [v if v.isascii() else _INVISIBLE.sub("", unicodedata.normalize("NFKC", v)) for v in values]
         changed = [i for i, (a, b) in enumerate(zip(values, fixed)) if a != b]
         for i in changed[:10]:
-            warnings.warn(f"{MANIFEST} line {i + 2}, column {column}: {values.iloc[i]!r} had "
+            warnings.warn(f"{MANIFEST} line {i + 2}, column {column}: {values[i]!r} had "
                           f"invisible, direction-changing or compatibility characters; read as "
-                          f"{fixed.iloc[i]!r}", CorpusWarning, stacklevel=3)
-        manifest[column] = fixed
+                          f"{fixed[i]!r}", CorpusWarning, stacklevel=3)
+        if changed:
+            manifest[column] = pd.Series(fixed, index=manifest.index, dtype=manifest[column].dtype)
     return manifest
 
 
