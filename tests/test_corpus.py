@@ -127,6 +127,28 @@ def test_files_must_stay_inside_the_corpus_folder_links_resolved(make_corpus, tm
     assert list(corpus["text"]) == ["Inside text a.", "Inside text b.", "Inside text a."]
 
 
+def test_the_text_files_looked_for_are_those_pathlib_finds(tmp_path):
+    # Unlisted files are looked for without pathlib's objects; the same entries: hidden names,
+    # a folder named *.txt and what is in it, links (to files, broken; a link to a folder is
+    # not followed), sub-folders; names in other case are not text files.
+    from analysis.text.corpus import _text_files
+
+    (tmp_path / "a.txt").write_text("x")
+    (tmp_path / "sub" / "deep").mkdir(parents=True)
+    (tmp_path / "sub" / "b.txt").write_text("y")
+    (tmp_path / "sub" / "deep" / "e.txt").write_text("e")
+    (tmp_path / "dir.txt").mkdir()
+    (tmp_path / "dir.txt" / "c.txt").write_text("z")
+    (tmp_path / ".txt").write_text("h")
+    (tmp_path / "B.TXT").write_text("u")
+    (tmp_path / "link.txt").symlink_to(tmp_path / "a.txt")
+    (tmp_path / "linkdir").symlink_to(tmp_path / "sub")
+    (tmp_path / "broken.txt").symlink_to(tmp_path / "nothing")
+    found = sorted(_text_files(tmp_path))
+    assert found == sorted(str(p) for p in tmp_path.rglob("*.txt"))
+    assert len(found) == 8 and not any("linkdir" in p or p.endswith("TXT") for p in found)
+
+
 def test_unlisted_text_file_warns_but_loads(make_corpus):
     folder = make_corpus([document("a", "Text here.")])
     (folder / "stray.txt").write_text("Not described.", encoding="utf-8")

@@ -279,9 +279,11 @@ def _mastheads_and_authors(lines, kinds, removed, found):
     prose = [i for i in filled if kinds[i] == "prose"]
     for index in (i for i in filled if prose and i > prose[-1] - 1):
         line = lines[index].strip()
+        author = index != prose[0] and _AUTHOR.match(line)
+        if not author:
+            continue
         words = _words(line)
-        author = _AUTHOR.match(line)
-        if index != prose[0] and author and len(words) <= found["caption_words"] \
+        if len(words) <= found["caption_words"] \
                 and ({w.lower().strip(",.") for w in words} & found["author_roles"]
                      or not author.group(0).rstrip().endswith(("a", "an", "the"))) \
                 and all(kinds[i] != "prose" for i in filled if i > index):

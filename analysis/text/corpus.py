@@ -210,6 +210,15 @@ def _row_source(corpus_dir, root, row, where, problems, paths):
     return (path, *span, relative)
 
 
+def _text_files(folder):
+    """What ``Path(folder).rglob("*.txt")`` finds (every entry named so, in the folder and the
+    folders below it, links to folders not followed), as strings, without pathlib's objects."""
+    for top, folders, files in os.walk(folder):
+        for name in folders + files:
+            if name.endswith(".txt"):
+                yield os.path.join(top, name)
+
+
 class RawTexts:
     """The documents' texts as their files hold them, read from the files when asked for.
 
@@ -451,7 +460,7 @@ def load_corpus(path, n_jobs=1, rules=None):
         warnings.warn(message, CorpusWarning, stacklevel=2)
 
     described = set(paths.values())
-    for orphan in sorted(p for p in corpus_dir.rglob("*.txt") if paths.resolved[str(p)] not in described):
+    for orphan in sorted((Path(p) for p in _text_files(corpus_dir) if paths.resolved[p] not in described)):
         warnings.warn(f"{orphan.relative_to(corpus_dir)} is in {corpus_dir} but no row of "
                       f"{MANIFEST} describes it; it is not part of the corpus",
                       CorpusWarning, stacklevel=2)
