@@ -83,6 +83,33 @@ def test_whitespace_tidying_matches_the_line_by_line_rule():
     assert not differ, differ[:3]
 
 
+def test_texts_of_nfkc_inert_characters_are_nfkc_already():
+    # Texts made only of these characters skip Python's NFKC check. Each is its own NFKC with
+    # combining class 0, none is the second half of a composition (what could make two
+    # characters change together), and random strings of them (the first halves of
+    # compositions often among them) are NFKC.
+    import random
+    import unicodedata
+
+    from analysis.text.cleaning import _nfkc_inert
+    from analysis.text.dialect import all_characters, rust_characters
+
+    inert = rust_characters(_nfkc_inert())
+    assert len(inert) + len(rust_characters(_nfkc_inert(negate=True))) == len(all_characters())
+    firsts, seconds = set(), set()
+    for x in all_characters():
+        parts = unicodedata.decomposition(x).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            firsts.add(chr(int(parts[0], 16)))
+            seconds.add(chr(int(parts[1], 16)))
+    assert len(inert) > 30000 and not seconds & set(inert)
+    assert all(unicodedata.normalize("NFKC", c) == c and not unicodedata.combining(c) for c in inert)
+    rng = random.Random(2)
+    pool = list(inert) + sorted(firsts & set(inert)) * 20
+    texts = ["".join(rng.choice(pool) for _ in range(40)) for _ in range(5000)]
+    assert all(unicodedata.is_normalized("NFKC", text) for text in texts)
+
+
 def test_unified_texts_map_and_normalise_as_normalize_unicode_does():
     import random
 

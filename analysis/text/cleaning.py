@@ -102,21 +102,45 @@ def normalize_unicode(text, rules=SHIPPED):
 
 
 def unified_texts(texts, rules=SHIPPED):
-    """``normalize_unicode(text)[0]`` of every text, without counting what changed: the map as
-    one polars ``replace_many`` over the column (every key is one character, so matches cannot
-    overlap and the order of keys does not matter), then Python's NFKC where a text needs it
-    (the Unicode tables of Python's ``unicodedata``, not Rust's newer ones).
+    """``normalize_unicode(text)[0]`` of every text, without counting what changed (a list of
+    str; see :func:`unified_column`)."""
+    return unified_column(texts, rules).to_list()
 
-    Returns
-    -------
-    list of str
-    """
+
+def unified_column(texts, rules=SHIPPED):
+    """``normalize_unicode(text)[0]`` of every text, as a polars Series of strings: the map as
+    one polars ``replace_many`` over the column (every key is one character, so matches cannot
+    overlap and the order of keys does not matter), then Python's NFKC (the Unicode tables of
+    Python's ``unicodedata``, not Rust's newer ones) on the texts that hold a character NFKC
+    could change (:func:`_nfkc_inert`); the others stay in the column."""
     table, _, _ = _unicode_table(rules)
     texts = _strings(texts)
     if table:
         texts = texts.str.replace_many(list(table), list(table.values()))
-    return [text if unicodedata.is_normalized("NFKC", text) else _nfkc_by_line(text)
-            for text in texts.to_list()]
+    maybe = texts.str.contains(_nfkc_inert(negate=True)).arg_true()
+    if len(maybe) == 0:
+        return texts
+    changed = [text if unicodedata.is_normalized("NFKC", text) else _nfkc_by_line(text)
+               for text in texts.gather(maybe).to_list()]
+    return texts.scatter(maybe, pl.Series(changed, dtype=pl.String))
+
+
+# Blocks whose characters are checked one by one for _nfkc_inert: Latin, spacing modifiers,
+# Greek, Cyrillic, punctuation and symbols, CJK (kana, ideographs). Every other character
+# sends its text to Python's NFKC check (a fast test there).
+_INERT_BLOCKS = ((0x0000, 0x052F), (0x2000, 0x2BFF), (0x2E80, 0x9FFF))
+
+
+@lru_cache(maxsize=None)
+def _nfkc_inert(negate=False):
+    """A Rust class of characters that NFKC leaves as they are whatever surrounds them: in
+    :data:`_INERT_BLOCKS`, NFKC of the character alone is itself and its combining class is 0
+    (so nothing reorders it and, these blocks holding no second half of a composition but
+    combining marks, nothing composes with it). A text made only of them is NFKC already.
+    With ``negate``, every other character."""
+    inert = [c for first, last in _INERT_BLOCKS for c in map(chr, range(first, last + 1))
+             if not unicodedata.combining(c) and unicodedata.normalize("NFKC", c) == c]
+    return class_of(inert, negate)
 
 
 def _nfkc_by_line(text):
@@ -294,7 +318,7 @@ class _Rows:
 
 def _clean_chunk(items, rules=SHIPPED):
     texts, repeated, titles = zip(*items) if items else ((), (), ())
-    return _cleaned(unified_texts(texts, rules), rules, repeated, titles)
+    return _cleaned(unified_column(texts, rules), rules, repeated, titles)
 
 
 def clean_texts(texts, n_jobs=1, rules=SHIPPED, repeated=None, titles=None):

@@ -25,7 +25,7 @@ import polars as pl
 from ..errors import CorpusError, CorpusWarning, ParameterError
 from ..rules import rules_for
 from .boilerplate import repeated_lines
-from .cleaning import clean_batches, clean_with_removals, normalize_unicode, unified_texts
+from .cleaning import clean_batches, clean_with_removals, normalize_unicode, unified_column
 from .normalize import normalization_changes
 from .dialect import characters, class_of
 from .parallel import BATCH
@@ -592,7 +592,7 @@ class _Unified:
         return len(self.texts)
 
     def __getitem__(self, part):
-        return unified_texts(self.texts[part], self.rules)
+        return unified_column(self.texts[part], self.rules)
 
 
 def removed_text(corpus, rules=None):
