@@ -192,6 +192,30 @@ def test_raw_texts_are_read_again_from_the_files_not_kept_in_the_corpus(make_cor
         analysis.raw_texts(stripped)
 
 
+def test_raw_texts_as_a_column_are_the_texts_as_read(tmp_path):
+    # Whole files go to the column as bytes; a byte order mark is dropped as "utf-8-sig" drops
+    # it; a line range, a file that is not UTF-8 or cannot be read takes Python's reading,
+    # which records why.
+    from analysis.text.corpus import RawTexts
+
+    files = {"plain.txt": "Plain text.\n".encode(), "bom.txt": "\ufeffCaf\u00e9 text.".encode(),
+             "empty.txt": b"", "lines.txt": b"one\ntwo\nthree\n", "latin.txt": "Caf\u00e9".encode("latin-1"),
+             "cjk.txt": "\u4e60\u8fd1\u5e73 \U0001f600\r\n".encode()}
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    whole = [(str(tmp_path / name), None, None, name) for name in ("plain.txt", "bom.txt", "empty.txt", "cjk.txt")]
+    texts = RawTexts(whole + [None])
+    column = texts.column()
+    assert column.to_list() == list(texts) == ["Plain text.\n", "Caf\u00e9 text.", "", "\u4e60\u8fd1\u5e73 \U0001f600\r\n", ""]
+    assert not texts.errors
+    for odd in [(str(tmp_path / "lines.txt"), 2, 2, "lines.txt"), (str(tmp_path / "latin.txt"), None, None, "latin.txt"),
+                (str(tmp_path / "gone.txt"), None, None, "gone.txt")]:
+        texts = RawTexts(whole + [odd])
+        assert texts.column().to_list() == list(RawTexts(whole + [odd]))
+    assert texts.column().to_list()[-1] == "" and set(texts.errors) == {4}
+    assert RawTexts(whole + [(str(tmp_path / "lines.txt"), 2, 2, "lines.txt")]).column()[-1] == "two\n"
+
+
 def test_raw_texts_warn_when_a_file_changed_after_loading(make_corpus):
     folder = make_corpus([document("a", "First text here."), document("b", "Second text.", file="b.txt")])
     corpus = analysis.load_corpus(folder)

@@ -155,7 +155,12 @@ def _nfkc_by_line(text):
 
 
 def _strings(texts):
-    return texts if isinstance(texts, pl.Series) else pl.Series(list(texts), dtype=pl.String)
+    """``texts`` as a polars Series of strings (texts read from files when asked for make
+    their column themselves: see :meth:`analysis.text.corpus.RawTexts.column`)."""
+    if isinstance(texts, pl.Series):
+        return texts
+    column = getattr(texts, "column", None)
+    return column() if column is not None else pl.Series(list(texts), dtype=pl.String)
 
 
 def _without_removals(texts, rules=SHIPPED, removed=None):
@@ -317,8 +322,7 @@ class _Rows:
 
 
 def _clean_chunk(items, rules=SHIPPED):
-    texts, repeated, titles = zip(*items) if items else ((), (), ())
-    return _cleaned(unified_column(texts, rules), rules, repeated, titles)
+    return _cleaned(unified_column(items.texts, rules), rules, items.repeated, items.titles)
 
 
 def clean_texts(texts, n_jobs=1, rules=SHIPPED, repeated=None, titles=None):

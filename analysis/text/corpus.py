@@ -117,6 +117,9 @@ def _parse_date(value):
     return date.fromisoformat(value)
 
 
+_BOM = "\ufeff".encode("utf-8")
+
+
 def _decode(path, raw):
     """``raw`` (bytes of the file at ``path``, a str) as text, or None and why not."""
     try:
@@ -260,6 +263,29 @@ class RawTexts:
     def __iter__(self):
         for start in range(0, len(self.sources), BATCH):
             yield from self._read(range(start, min(start + BATCH, len(self.sources))))
+
+    def column(self):
+        """The texts as a polars Series of strings (``list(self)`` as a column). Whole files go
+        from bytes to the column without becoming Python strings (the column engine checks
+        they are UTF-8); a text cut by a line range, or a file that cannot be read or decoded,
+        takes the way of ``list(self)``, which records why."""
+        raw = []
+        for source in self.sources:
+            if source is None:
+                raw.append(b"")
+                continue
+            if source[1] is not None or source[2] is not None:
+                return pl.Series(list(self), dtype=pl.String)
+            try:
+                with open(source[0], "rb", buffering=0) as file:
+                    data = file.read()
+            except OSError:
+                return pl.Series(list(self), dtype=pl.String)
+            raw.append(data[3:] if data.startswith(_BOM) else data)  # as "utf-8-sig" reads it
+        try:
+            return pl.Series(raw, dtype=pl.Binary).cast(pl.String)
+        except pl.exceptions.ComputeError:  # not UTF-8
+            return pl.Series(list(self), dtype=pl.String)
 
     def __reduce__(self):  # sent to a worker process: the errors it finds stay there
         return RawTexts, (self.sources,)
