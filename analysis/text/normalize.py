@@ -361,22 +361,25 @@ def normalized_texts(texts, rules=SHIPPED):
 
 def _normalized_by_columns(texts, first, marking, rules=SHIPPED):
     """:func:`_normalized_from` of ``texts`` from the steps ``first``: the spelling and alias
-    matches found in Rust (:func:`_marking`) and replaced in Python; the doubled names by
-    Python's pattern, in the texts with a "(" that the alias step changed or could change."""
+    matches marked in Rust (:func:`_marking`), each distinct match replaced once in Python and
+    put back in polars; the doubled names by Python's pattern, in the texts with a "(" (that
+    the alias step changed or could change). A polars Series of strings."""
     american, canonical = _replacers(rules=rules)
-    texts = texts.to_list()
-    first = first.to_list()
+    marked_match = _OPEN + "[^" + _CLOSE + "]*" + _CLOSE
     for step, (pattern, replace) in enumerate(((marking[0], american), (marking[1], canonical))):
-        rows = [i for i, f in enumerate(first) if f <= step]
-        if not rows:
+        rows = (first <= step).arg_true()
+        if not len(rows):
             continue
-        marked = pl.Series([texts[i] for i in rows], dtype=pl.String).str.replace_all(
-            pattern, "${1}" + _OPEN + "${2}" + _CLOSE).to_list()
-        for i, text in zip(rows, marked):
-            if _OPEN in text:
-                texts[i] = _replaced_marks(text, replace)
+        marked = texts.gather(rows).str.replace_all(pattern, "${1}" + _OPEN + "${2}" + _CLOSE)
+        found = marked.str.extract_all(marked_match).explode(empty_as_null=True).drop_nulls().unique().to_list()
+        if found:
+            # each marked match is delimited by markers no text holds, so no two can overlap
+            # and the order in which replace_many tries them cannot matter
+            marked = marked.str.replace_many(found, [replace(match[1:-1]) for match in found])
+            texts = texts.scatter(rows, marked)
     doubled, replace = _steps(None, rules)[2]
-    for i, text in enumerate(texts):
-        if "(" in text:  # a doubled name is "X (X)"
-            texts[i] = doubled.sub(replace, text)
-    return pl.Series(texts, dtype=pl.String)
+    bracketed = texts.str.contains("(", literal=True).arg_true()  # a doubled name is "X (X)"
+    if len(bracketed):
+        texts = texts.scatter(bracketed, pl.Series(
+            [doubled.sub(replace, text) for text in texts.gather(bracketed).to_list()], dtype=pl.String))
+    return texts
