@@ -117,7 +117,9 @@ def unified_column(texts, rules=SHIPPED):
     texts = _strings(texts)
     if table:
         texts = texts.str.replace_many(list(table), list(table.values()))
-    maybe = texts.str.contains(_nfkc_inert(negate=True)).arg_true()
+    # ASCII texts (as many bytes as characters) are NFKC already: only the others are scanned
+    wide = (texts.str.len_bytes() != texts.str.len_chars()).arg_true()
+    maybe = wide.filter(texts.gather(wide).str.contains(_nfkc_inert(negate=True)))
     if len(maybe) == 0:
         return texts
     changed = [text if unicodedata.is_normalized("NFKC", text) else _nfkc_by_line(text)
