@@ -119,8 +119,9 @@ def _chunk_counts(texts, rules=SHIPPED):
 
 
 def _merged(chunks):
-    """The results of consecutive chunks as one (documents numbered through already); each
-    chunk's columns are let go as soon as they are copied."""
+    """The results of consecutive chunks as one (documents numbered through already; word
+    forms summed as they came, in :func:`document_counts`); each chunk's columns are let go
+    as soon as they are copied."""
     if len(chunks) == 1:
         return chunks[0]
     merged = {"documents": sum(chunk["documents"] for chunk in chunks)}
@@ -129,7 +130,6 @@ def _merged(chunks):
         merged[key] = np.concatenate([chunk.pop(key) for chunk in chunks])
     for key in ("sentence", "words"):
         merged[key] = [value for chunk in chunks for value in chunk.pop(key)]
-    merged["forms"] = _summed_forms([chunk.pop("forms") for chunk in chunks])
     return merged
 
 
@@ -185,6 +185,7 @@ def document_counts(texts, n_jobs=1, rules=SHIPPED):
         times written).
     """
     vocabulary, chunks, documents = _Vocabulary(), [], 0
+    summed, waiting = None, []  # the word forms summed so far, and the batches' not yet
     # two batches at once in threads: one's Python (Punkt's hard cases, normalisation,
     # expressions, stems) runs while the other's column work does
     for chunk in chunk_stream(_chunk_counts, texts, n_jobs, rules, batch=BATCH, threads=THREADS):
@@ -193,11 +194,15 @@ def document_counts(texts, n_jobs=1, rules=SHIPPED):
         chunk["column"] = vocabulary.encode(counts)
         chunk["count"] = counts["count"].to_numpy().astype(np.int32)  # int64 only in the matrix
         documents += chunk["documents"]
-        if chunks:  # word forms summed as they come: the tables of all batches never coexist
-            chunk["forms"] = _summed_forms([chunks[-1].pop("forms"), chunk["forms"]])
-            chunks[-1]["forms"] = chunk["forms"].clear()
+        # Word forms are summed when the batches' tables waiting hold more rows than the sum:
+        # the waiting tables never outgrow the sum, and each row is summed a few times at
+        # most (summing the whole vocabulary again at every batch cost seconds on a large one)
+        waiting.append(chunk.pop("forms"))
+        if sum(map(len, waiting)) > (0 if summed is None else len(summed)):
+            summed, waiting = _summed_forms(([] if summed is None else [summed]) + waiting), []
         chunks.append(chunk)
     found = _merged(chunks)
+    found["forms"] = _summed_forms([summed] + waiting) if waiting else summed
     found["vocabulary"] = vocabulary.features["feature"]
     return found
 
