@@ -127,6 +127,27 @@ def test_normalised_texts_in_columns_equal_python_rules_on_tricky_text():
     assert sum(e != t for t, e in zip(texts, expected)) > len(texts) // 2  # most texts change
 
 
+def test_word_tables_in_columns_equal_word_tokens_on_tricky_words():
+    # sentence_words counts ASCII words in polars and the others in Python: both as
+    # word_tokens does (lower case, possessive dropped, numbers and underscores left out).
+    import random
+
+    from analysis.text.tokens import sentence_words, word_tokens
+
+    pieces = ["Putin's", "PUTIN'S", "it's", "'s", "s's", "2025", "2025's", "1_000", "_", "a_1", "_1_",
+              "x2", "Don't", "O'Neill", "ÉCOLE", "İstanbul", "STRASSE", "straße", "Σίσυφος", "ΟΔΟΣ",
+              "١٢٣", "²", "Xi", "Jinping", "United", "Nations", "the", "U.S.", "naïve's", "KELVIN",
+              "\u212aelvin", "\u017fay", "Ǆemal", "ǅ", "ﬁne", "x\u0301", "_x_", "9_", "co-op"]
+    rng = random.Random(12)
+    texts = [" ".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(3000)]
+    table = sentence_words(texts)
+    found = [[] for _ in texts]
+    for text, word in zip(table["text"].to_list(), table["word"].to_list()):
+        found[text].append(word)
+    assert found == [word_tokens(text) for text in texts]
+    assert sum(map(len, found)) > 10000
+
+
 def test_user_rules_the_column_patterns_cannot_write_take_pythons_path(tmp_path):
     """A spelling that is not ASCII, or an alias ending in a bracket (after which Rust's \\b
     cannot say what Python's lookahead says), sends normalisation back to Python's patterns,

@@ -136,11 +136,23 @@ def sentence_words(texts, rules=SHIPPED):
     table = pl.DataFrame({"text": pl.arange(0, len(normalized), dtype=pl.UInt32, eager=True),
                           "word": normalized.str.extract_all(_word_pattern())}).explode("word", empty_as_null=True)
     table = table.filter(pl.col("word").is_not_null())
-    written = table["word"].unique()
-    counted = pl.Series([_counted(w) for w in written.to_list()], dtype=pl.String)
-    table = table.with_columns(pl.col("word").replace_strict(written, counted))
-    table = table.filter(pl.col("word") != "")
+    # _counted: ASCII words (as many bytes as characters) in the column engine, whose lower
+    # case is Python's for them; each other distinct word once in Python
+    word = pl.col("word")
+    ascii = word.str.len_bytes() == word.str.len_chars()
+    lowered = word.str.to_lowercase().str.strip_suffix("'s")
+    counted = pl.when(lowered.str.contains(_ASCII_NUMBER)).then(pl.lit("")).otherwise(lowered)
+    wide = table["word"].filter(~table.select(ascii).to_series()).unique()
+    if len(wide):
+        by_python = word.replace_strict(wide, pl.Series([_counted(w) for w in wide.to_list()], dtype=pl.String),
+                                        default=None)
+        counted = pl.when(ascii).then(counted).otherwise(by_python)
+    table = table.with_columns(word=counted).filter(pl.col("word") != "")
     return _joined_expressions(table, rules)
+
+
+# An ASCII word _is_number leaves out: digits and underscores, at least one digit.
+_ASCII_NUMBER = "^[0-9_]*[0-9][0-9_]*$"
 
 
 @lru_cache(maxsize=None)
