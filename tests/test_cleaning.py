@@ -110,10 +110,10 @@ def test_texts_of_nfkc_inert_characters_are_nfkc_already():
     assert all(unicodedata.is_normalized("NFKC", text) for text in texts)
 
 
-def test_unified_texts_map_and_normalise_as_normalize_unicode_does():
+def test_unified_column_maps_and_normalises_as_normalize_unicode_does():
     import random
 
-    from analysis.text.cleaning import _unicode_table, unified_texts
+    from analysis.text.cleaning import _unicode_table, unified_column
 
     table, _, _ = _unicode_table()
     rng = random.Random(1)
@@ -125,4 +125,4 @@ def test_unified_texts_map_and_normalise_as_normalize_unicode_does():
                             "\U0001ccd6", "\u00a0", "\u0301", "\u0327", "\u1100", "\u1161", "\u11a8",
                             "\u2163", "\r"]
     texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
-    assert unified_texts(texts) == [normalize_unicode(text)[0] for text in texts]
+    assert unified_column(texts).to_list() == [normalize_unicode(text)[0] for text in texts]

@@ -182,24 +182,24 @@ def _is_timestamp(words, found):
 def _what_it_is(line, found, repeated):
     """The rule that makes ``line`` furniture by itself, or ""."""
     stripped = line.strip()
-    words = _count(line)  # their number: the words themselves only a timestamp needs
-    if words > max(found["max_furniture_words"], found["caption_words"]):
+    n_words = _count(line)  # the words themselves only a timestamp needs
+    if n_words > max(found["max_furniture_words"], found["caption_words"]):
         return ""
     key = _key(stripped)
-    short = words <= found["max_furniture_words"]
+    short = n_words <= found["max_furniture_words"]
     lowered = stripped.lower()
     if found["notice_search"](lowered):
         return "notice"
     if short and key in found["exact"]:
         return "furniture_line"
     if (lowered.startswith(found["end_starts"]) or any(m in lowered for m in found["end_phrases"])) \
-            and words <= found["caption_words"]:
+            and n_words <= found["caption_words"]:
         return "article_end"
     if short and lowered.startswith(found["starts"]):
         return "furniture_start"
     if short and any(phrase in lowered for phrase in found["contains"]):
         return "furniture_phrase"
-    if found["credit_end"].search(stripped) and words <= found["caption_words"] \
+    if found["credit_end"].search(stripped) and n_words <= found["caption_words"] \
             and not _SENTENCE_END.search(stripped.rstrip(")")) or (
             found["credit_only"].match(stripped) and short):
         return "caption_credit"
@@ -211,7 +211,7 @@ def _what_it_is(line, found, repeated):
         return "timestamp"
     if _COUNT.match(stripped):
         return "count"
-    if stripped in repeated and words <= found["repeated_words"]:
+    if stripped in repeated and n_words <= found["repeated_words"]:
         return "repeated_in_outlet"
     return ""
 

@@ -101,12 +101,6 @@ def normalize_unicode(text, rules=SHIPPED):
     return text, changes
 
 
-def unified_texts(texts, rules=SHIPPED):
-    """``normalize_unicode(text)[0]`` of every text, without counting what changed (a list of
-    str; see :func:`unified_column`)."""
-    return unified_column(texts, rules).to_list()
-
-
 def unified_column(texts, rules=SHIPPED):
     """``normalize_unicode(text)[0]`` of every text, as a polars Series of strings: the map as
     one polars ``replace_many`` over the column (every key is one character, so matches cannot

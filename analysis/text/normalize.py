@@ -303,17 +303,6 @@ def _marking(rules=SHIPPED):
     return spelling, aliases, class_of(unsafe)
 
 
-def _replaced_marks(marked, replace):
-    """``marked`` (a text whose matches :func:`_marking`'s pattern put between the markers)
-    with each match replaced by ``replace(match)``."""
-    pieces = marked.split(_OPEN)
-    out = [pieces[0]]
-    for piece in pieces[1:]:
-        found, rest = piece.split(_CLOSE, 1)
-        out += [replace(found), rest]
-    return "".join(out)
-
-
 def _normalized_from(text, first, rules=SHIPPED):
     """:func:`normalized_text` from step ``first`` on (0: spelling, 1: aliases, 2: doubled)."""
     for pattern, replace in _steps(None, rules)[first:]:

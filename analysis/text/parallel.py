@@ -71,7 +71,7 @@ def chunk_stream(function, items, n_jobs=1, *args, batch=None, threads=1):
             yield function(items, *args)
             return
         yield from ordered_map(lambda start: function(items[start:start + batch], *args),
-                                range(0, len(items), batch), threads)
+                               range(0, len(items), batch), threads)
         return
     size = -(-len(items) // (workers * 4))
     size = min(size, batch) if batch else size
