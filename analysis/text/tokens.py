@@ -136,18 +136,16 @@ def sentence_words(texts, rules=SHIPPED):
     table = pl.DataFrame({"text": pl.arange(0, len(normalized), dtype=pl.UInt32, eager=True),
                           "word": normalized.str.extract_all(_word_pattern())}).explode("word", empty_as_null=True)
     table = table.filter(pl.col("word").is_not_null())
-    # _counted: ASCII words (as many bytes as characters) in the column engine, whose lower
-    # case is Python's for them; each other distinct word once in Python
-    word = pl.col("word")
-    ascii = word.str.len_bytes() == word.str.len_chars()
-    lowered = word.str.to_lowercase().str.strip_suffix("'s")
-    counted = pl.when(lowered.str.contains(_ASCII_NUMBER)).then(pl.lit("")).otherwise(lowered)
-    wide = table["word"].filter(~table.select(ascii).to_series()).unique()
+    # _counted of each distinct word: in the column engine when it is ASCII (as many bytes as
+    # characters; lower case is Python's there), in Python otherwise
+    written = table["word"].unique()
+    lowered = written.str.to_lowercase().str.strip_suffix("'s")
+    counted = pl.select(pl.when(lowered.str.contains(_ASCII_NUMBER)).then(pl.lit("")).otherwise(lowered)).to_series()
+    wide = (written.str.len_bytes() != written.str.len_chars()).arg_true()
     if len(wide):
-        by_python = word.replace_strict(wide, pl.Series([_counted(w) for w in wide.to_list()], dtype=pl.String),
-                                        default=None)
-        counted = pl.when(ascii).then(counted).otherwise(by_python)
-    table = table.with_columns(word=counted).filter(pl.col("word") != "")
+        counted = counted.scatter(wide, pl.Series([_counted(w) for w in written.gather(wide).to_list()],
+                                                  dtype=pl.String))
+    table = table.with_columns(pl.col("word").replace_strict(written, counted)).filter(pl.col("word") != "")
     return _joined_expressions(table, rules)
 
 
