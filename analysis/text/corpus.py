@@ -113,6 +113,13 @@ def _normalised_labels(manifest):
     return manifest
 
 
+def _records(frame):
+    """``frame.to_dict("records")`` for a frame of strings, a fifth of its time (pandas boxes
+    each value on its own; a corpus of 20,000 rows spent 0.1 s there)."""
+    columns = list(frame.columns)
+    return [dict(zip(columns, values)) for values in zip(*(frame[c].tolist() for c in columns))]
+
+
 def _parse_date(value):
     return date.fromisoformat(value)
 
@@ -372,7 +379,7 @@ def raw_texts(corpus, corpus_dir=None):
                              "from (it was not made by load_corpus); give corpus_dir=")
     folder, paths, problems = Path(folder), _Paths(), []
     root, sources = folder.resolve(), []
-    rows = corpus[["doc_id", "file", "first_line", "last_line"]].astype(str).to_dict("records")
+    rows = _records(corpus[["doc_id", "file", "first_line", "last_line"]].astype(str))
     for row in rows:
         source = _row_source(folder, root, row, f"document {row['doc_id']}", problems, paths)
         if problems:
@@ -429,7 +436,7 @@ def load_corpus(path, n_jobs=1, rules=None):
     problems, sources, wheres, places = [], [], [], []
     root, paths = corpus_dir.resolve(), _Paths()
     seen_ids = {}
-    for index, row in enumerate(manifest.to_dict("records")):
+    for index, row in enumerate(_records(manifest)):
         line = index + 2  # header is line 1
         doc_id = row["doc_id"]
         where = f"{MANIFEST} line {line}" + (f" (doc_id {doc_id})" if doc_id else "")

@@ -203,7 +203,6 @@ def _joined_expressions(table, rules=SHIPPED):
         keep[start + 1:covered] = False
     replaced = words.clone().scatter(places, pl.Series(joined, dtype=pl.String))
     return table.with_columns(word=replaced).filter(pl.Series(keep))
-    return table
 
 
 def word_spans(text, remove_stopwords=False, rules=SHIPPED):
