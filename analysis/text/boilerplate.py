@@ -146,9 +146,7 @@ def _line_kind(line, found):
         return _BLANK
     if _count(line) <= found["caption_words"] and found["notice_search"](line.lower()) is not None:
         return _NOTICE
-    if _count(line) >= found["prose_words"] and _SENTENCE_END.search(line.strip()):
-        return _PROSE
-    return _OTHER
+    return _PROSE if _is_prose(line, found) else _OTHER
 
 
 def _key(line):
@@ -157,7 +155,11 @@ def _key(line):
 
 def is_prose(line, rules=SHIPPED):
     """Whether a line is prose that no furniture rule may remove."""
-    found = furniture_rules(rules)
+    return _is_prose(line, furniture_rules(rules))
+
+
+def _is_prose(line, found):
+    # (word_counts writes the same rule as a column expression, for a whole batch)
     return _count(line) >= found["prose_words"] and bool(_SENTENCE_END.search(line.strip()))
 
 

@@ -23,7 +23,7 @@ import polars as pl
 from ..errors import RuleError
 from ..rules import SHIPPED
 from .boilerplate import furniture, word_counts
-from .dialect import characters, class_of
+from .dialect import characters, class_of, wide_rows
 from .parallel import BATCH, THREADS, chunk_stream
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -111,8 +111,7 @@ def unified_column(texts, rules=SHIPPED):
     texts = _strings(texts)
     if table:
         texts = texts.str.replace_many(list(table), list(table.values()))
-    # ASCII texts (as many bytes as characters) are NFKC already: only the others are scanned
-    wide = (texts.str.len_bytes() != texts.str.len_chars()).arg_true()
+    wide = wide_rows(texts)  # ASCII texts are NFKC already: only the others are scanned
     maybe = wide.filter(texts.gather(wide).str.contains(_nfkc_inert(negate=True)))
     if len(maybe) == 0:
         return texts

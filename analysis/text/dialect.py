@@ -68,3 +68,10 @@ def rust_characters(pattern):
 def char_class(pattern, module="re", negate=False):
     """:func:`class_of` the characters Python's ``pattern`` matches (see :func:`characters`)."""
     return class_of(characters(pattern, module), negate)
+
+
+def wide_rows(strings):
+    """Positions (a polars Series) of the strings in ``strings`` (a polars Series) that are not
+    ASCII: more bytes than characters. On ASCII, Python's and Rust's case rules, classes and
+    Unicode normal forms all agree, so only these rows need Python's own answer."""
+    return (strings.str.len_bytes() != strings.str.len_chars()).arg_true()

@@ -236,8 +236,8 @@ def batch_sentence_spans(texts, rules=SHIPPED):
     texts = texts if isinstance(texts, pl.Series) else pl.Series(list(texts), dtype=pl.String)
     known = abbreviations(rules)
     line = pl.col("line")
-    _bare = pl.element().str.strip_chars('" ')  # a candidate token without its quotes
-    _base = _bare.str.slice(0, _bare.str.len_chars() - 1).str.to_lowercase()  # and its "." 
+    bare = pl.element().str.strip_chars('" ')  # a candidate token without its quotes
+    base = bare.str.slice(0, bare.str.len_chars() - 1).str.to_lowercase()  # and its "."
     lines = (pl.DataFrame({"text": texts}).with_row_index("document")
              .filter(~pl.col("text").str.contains(_OTHER_LINE_ENDS))
              .select("document", line=pl.col("text").str.split("\n"))
@@ -252,9 +252,9 @@ def batch_sentence_spans(texts, rules=SHIPPED):
                            simple=~pl.col("paragraph").str.contains(_NOT_SIMPLE)
                            & pl.col("paragraph").str.extract_all(_ENDING_TOKEN).list.eval(
                                pl.element().str.contains(_PLAIN_WORD)
-                               & ~(_bare.str.ends_with(".")
-                                   & (_base.is_in(sorted(known))
-                                      | _base.str.replace("^.*-", "").is_in(sorted(known))))).list.all())
+                               & ~(bare.str.ends_with(".")
+                                   & (base.is_in(sorted(known))
+                                      | base.str.replace("^.*-", "").is_in(sorted(known))))).list.all())
              .drop("line"))
     simple = lines.filter("simple").select(
         "document", "number", "offset", piece=pl.col("paragraph").str.extract_all(_PIECE)).explode("piece", empty_as_null=True)

@@ -19,7 +19,7 @@ from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize import MWETokenizer
 
 from ..rules import SHIPPED
-from .dialect import char_class
+from .dialect import char_class, wide_rows
 from .normalize import normalized_text, normalized_text_with_offsets, normalized_texts
 
 # Words are runs of letters/digits/underscores with inner apostrophes ("people's"); hyphens
@@ -136,12 +136,12 @@ def sentence_words(texts, rules=SHIPPED):
     table = pl.DataFrame({"text": pl.arange(0, len(normalized), dtype=pl.UInt32, eager=True),
                           "word": normalized.str.extract_all(_word_pattern())}).explode("word", empty_as_null=True)
     table = table.filter(pl.col("word").is_not_null())
-    # _counted of each distinct word: in the column engine when it is ASCII (as many bytes as
-    # characters; lower case is Python's there), in Python otherwise
+    # _counted of each distinct word: in the column engine when it is ASCII (lower case is
+    # Python's there), in Python otherwise
     written = table["word"].unique()
     lowered = written.str.to_lowercase().str.strip_suffix("'s")
     counted = pl.select(pl.when(lowered.str.contains(_ASCII_NUMBER)).then(pl.lit("")).otherwise(lowered)).to_series()
-    wide = (written.str.len_bytes() != written.str.len_chars()).arg_true()
+    wide = wide_rows(written)
     if len(wide):
         counted = counted.scatter(wide, pl.Series([_counted(w) for w in written.gather(wide).to_list()],
                                                   dtype=pl.String))
