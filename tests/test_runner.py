@@ -165,3 +165,28 @@ def test_kernels_are_not_interrupted_on_the_way_to_shutdown():
     with pytest.raises(RuntimeError, match="No kernel is running"):
         asyncio.run(manager._async_interrupt_kernel())
     assert LocalKernelManager.interrupt_kernel is AsyncKernelManager.interrupt_kernel
+
+
+@pytest.mark.notebooks
+def test_the_executed_notebook_is_written_when_it_starts_and_ends_not_at_every_cell(tmp_path, monkeypatch):
+    import papermill.engines
+    import papermill.execute
+
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    nb = nbformat.v4.new_notebook()
+    parameters = nbformat.v4.new_code_cell('corpus_dir = "../seeds"\nout_dir = ".."')
+    parameters.metadata["tags"] = ["parameters"]
+    nb.cells = [parameters] + [nbformat.v4.new_code_cell(f"print({i})") for i in range(12)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, notebooks / "10_cells.ipynb")
+    writes = []
+    for module in (papermill.engines, papermill.execute):
+        original = module.write_ipynb
+        monkeypatch.setattr(module, "write_ipynb",
+                            lambda nb, path, original=original: (writes.append(path), original(nb, path)))
+    [result] = run_notebooks(SEEDS, tmp_path / "out", notebooks_dir=notebooks, log=lambda *_: None)
+    assert result["ok"], result["error"]
+    assert 1 <= len(writes) <= 3, writes  # papermill's own engine: 31 times
+    report = nbformat.read(tmp_path / "out" / "reports" / "10_cells.ipynb", as_version=4)
+    assert [c.outputs[0]["text"] for c in report.cells if "print(" in c.source] == [f"{i}\n" for i in range(12)]

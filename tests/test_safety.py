@@ -57,7 +57,8 @@ def test_a_killed_kernel_is_reported_not_a_hang(tmp_path):
     nb = nbformat.v4.new_notebook()
     parameters = nbformat.v4.new_code_cell('corpus_dir = "../seeds"\nout_dir = ".."')
     parameters.metadata["tags"] = ["parameters"]
-    nb.cells = [parameters, nbformat.v4.new_code_cell("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")]
+    nb.cells = [parameters, nbformat.v4.new_code_cell('print("ran before the kill")'),
+                nbformat.v4.new_code_cell("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, notebooks / "99_dies.ipynb")
     [result] = run_notebooks(SEEDS, tmp_path / "out", notebooks_dir=notebooks, **QUIET)
@@ -65,3 +66,26 @@ def test_a_killed_kernel_is_reported_not_a_hang(tmp_path):
     assert "kernel" in result["error"].lower()
     manifest = json.loads((tmp_path / "out" / "reports" / "run.json").read_text())
     assert manifest["notebooks"]["99_dies"]["ok"] is False
+    # the partial notebook is kept, with what ran before the kernel died
+    partial = nbformat.read(tmp_path / "out" / "reports" / "failed" / "99_dies.ipynb", as_version=4)
+    assert partial.cells[2].outputs[0]["text"] == "ran before the kill\n"
+
+
+@pytest.mark.notebooks
+def test_a_cell_out_of_time_leaves_the_partial_notebook(tmp_path, monkeypatch):
+    import analysis.runner.execute
+
+    monkeypatch.setattr(analysis.runner.execute, "CELL_TIMEOUT", 3)
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    nb = nbformat.v4.new_notebook()
+    parameters = nbformat.v4.new_code_cell('corpus_dir = "../seeds"\nout_dir = ".."')
+    parameters.metadata["tags"] = ["parameters"]
+    nb.cells = [parameters, nbformat.v4.new_code_cell('print("ran in time")'),
+                nbformat.v4.new_code_cell("import time\ntime.sleep(60)")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, notebooks / "98_slow.ipynb")
+    [result] = run_notebooks(SEEDS, tmp_path / "out", notebooks_dir=notebooks, **QUIET)
+    assert not result["ok"] and "timed out" in result["error"]
+    partial = nbformat.read(tmp_path / "out" / "reports" / "failed" / "98_slow.ipynb", as_version=4)
+    assert partial.cells[2].outputs[0]["text"] == "ran in time\n"  # [parameters, injected, print, sleep]
