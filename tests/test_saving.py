@@ -16,10 +16,15 @@ pytestmark = pytest.mark.filterwarnings("ignore:Glyph .* missing from font")
 
 
 def _figure(layout=None):
-    fig, axes = plt.subplots(1, 2, figsize=(6, 3), layout=layout)
+    """``layout``: None (laid out once by tight_layout, as the charts do), "constrained" (a
+    layout engine), or "none" (placed by hand and never laid out)."""
+    fig, axes = plt.subplots(1, 2, figsize=(6, 3), layout=None if layout == "none" else layout)
     axes[0].barh(["习近平 (Xi Jinping)", "Путин"], [3, 5])
     axes[0].set_title("Mentions")
-    axes[1].plot([1, 2, 3], [2, 1, 3])
+    axes[1].plot([1, 2, 3], [2, 1, 3], label="a line whose legend finds its own place")
+    axes[1].legend(loc="best")
+    axes[1].annotate("a note placed in points", (2, 1), xytext=(40, -30), textcoords="offset points",
+                     arrowprops={"arrowstyle": "->"})
     axes[1].set_xlabel("a long label that reaches past the axes on the right-hand side")
     fig.text(0.0, -0.05, "A caption below the axes, outside the figure's own box.")
     if layout is None:
@@ -27,7 +32,7 @@ def _figure(layout=None):
     return fig
 
 
-@pytest.mark.parametrize("layout", [None, "constrained"])
+@pytest.mark.parametrize("layout", [None, "constrained", "none"])
 def test_png_is_cropped_as_tight_would_crop_it_and_the_figure_is_left_as_it_was(tmp_path, layout):
     expected = io.BytesIO()
     with plt.rc_context(SAVE_STYLE):
