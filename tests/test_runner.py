@@ -190,3 +190,54 @@ def test_the_executed_notebook_is_written_when_it_starts_and_ends_not_at_every_c
     assert 1 <= len(writes) <= 3, writes  # papermill's own engine: 31 times
     report = nbformat.read(tmp_path / "out" / "reports" / "10_cells.ipynb", as_version=4)
     assert [c.outputs[0]["text"] for c in report.cells if "print(" in c.source] == [f"{i}\n" for i in range(12)]
+
+
+def test_notebooks_start_longest_first_by_their_last_run(tmp_path):
+    from analysis.runner.schedule import start_order
+
+    names = [tmp_path / f"{n}.ipynb" for n in ("00_a", "01_b", "02_c", "03_new", "04_d")]
+    seconds = {str(p.resolve()): s for p, s in zip(names, (2.0, 5.0, 2.0, None, 9.0)) if s is not None}
+    # no record: a new notebook might be long, so it goes first; ties keep the order given
+    assert [p.stem for p in start_order(names, seconds)] == ["03_new", "04_d", "01_b", "00_a", "02_c"]
+    assert start_order(names, {}) == names
+
+
+def test_notebook_times_are_kept_in_the_cache_folder_and_a_bad_record_is_ignored(tmp_path, monkeypatch):
+    from analysis.runner import schedule
+
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "cache"))
+    a, b, gone = (tmp_path / f"{n}.ipynb" for n in ("a", "b", "gone"))
+    a.touch(), b.touch()
+    assert schedule.last_seconds() == {}
+    schedule.record_seconds([a, b, gone], [{"notebook": "a", "ok": True, "seconds": 3.14159},
+                                           {"notebook": "b", "ok": False, "seconds": 0.1},
+                                           {"notebook": "gone", "ok": True, "seconds": 1.0}])
+    assert schedule.last_seconds() == {str(a.resolve()): 3.14, str(gone.resolve()): 1.0}
+    schedule.record_seconds([b], [{"notebook": "b", "ok": True, "seconds": 7}])
+    # a notebook whose file is gone is forgotten; the others are kept
+    assert schedule.last_seconds() == {str(a.resolve()): 3.14, str(b.resolve()): 7.0}
+    (tmp_path / "cache" / schedule.RECORD).write_text("[not a record", encoding="utf-8")
+    assert schedule.last_seconds() == {}
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(a))  # a file, not a folder: nothing is raised
+    assert schedule.record_seconds([b], [{"notebook": "b", "ok": True, "seconds": 7}])
+
+
+def test_workers_get_the_longest_notebook_first_and_results_stay_in_name_order(tmp_path, monkeypatch):
+    import analysis.runner.execute as execute
+
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "cache"))
+    notebooks = notebook_paths()
+    longest = notebooks[3]
+    execute.record_seconds(notebooks, [{"notebook": n.stem, "ok": True, "seconds": 9.0 if n == longest else 1.0}
+                                       for n in notebooks])
+    handed = []
+
+    def fake_workers(arguments, workers, results, log):
+        handed.extend(args[0] for args in arguments)
+        results.extend({"notebook": args[0].stem, "ok": False, "seconds": 0.0, "report": None,
+                        "error": "not run"} for args in reversed(arguments))
+
+    monkeypatch.setattr(execute, "_run_in_workers", fake_workers)
+    results = run_notebooks(SEEDS, tmp_path / "out", jobs=2, log=lambda *_: None)
+    assert handed[0] == longest and sorted(handed) == notebooks
+    assert [r["notebook"] for r in results] == [n.stem for n in notebooks]

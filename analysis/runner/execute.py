@@ -41,6 +41,7 @@ from .parameters import check_against, check_values, parse_value, plain_value
 from .provenance import input_hashes, output_hashes, package_versions, write_run_manifest
 from .render import (add_header, findings_markdown, header_markdown, index_html, notebook_summary,
                      render_html)
+from .schedule import record_seconds, start_order
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 # Installed (pip install .): the notebooks are package data, analysis/notebooks/. In a
@@ -364,7 +365,8 @@ def run_notebooks(corpus_dir, out_dir, only=None, parameters=None, notebooks_dir
         Keep code cells in the HTML pages.
     jobs : int or None, default 1
         Notebooks executed at once, each in its own process and kernel (None: one per core).
-        The notebooks are independent: each writes only its own figures and report.
+        The notebooks are independent: each writes only its own figures and report. With
+        more than one, the longest in the last run start first (:mod:`.schedule`).
     rules_dir : str or Path, optional
         A folder of rule files over the shipped ones (default: the corpus's ``rules/``).
 
@@ -395,8 +397,11 @@ def run_notebooks(corpus_dir, out_dir, only=None, parameters=None, notebooks_dir
     run_id = f"{os.getpid()}-{secrets.token_hex(3)}"
     line = corpus_line(corpus, _from_reports(corpus_dir, out_dir))
     log = _say if log is print else log
+    # Several at once: the longest (in the last run) start first, so no worker is left alone
+    # with a long notebook at the end; results and pages stay in the notebooks' order.
+    started = notebooks if workers == 1 else start_order(notebooks)
     arguments = [(notebook, corpus_dir, out_dir, parameters, log if workers == 1 or log is _say
-                  else _silent, line, keep_code, rules_dir, run_id) for notebook in notebooks]
+                  else _silent, line, keep_code, rules_dir, run_id) for notebook in started]
     results = []
     try:
         if workers == 1:
@@ -405,6 +410,8 @@ def run_notebooks(corpus_dir, out_dir, only=None, parameters=None, notebooks_dir
         else:
             _run_in_workers(arguments, workers, results, log)
     finally:
+        results.sort(key=lambda r: [n.stem for n in notebooks].index(r["notebook"]))
+        record_seconds(notebooks, results)
         # whatever happened, the index and run.json describe what is there now
         shutil.rmtree(out_dir / ".staging" / run_id, ignore_errors=True)
         staging_root = out_dir / ".staging"
