@@ -241,3 +241,19 @@ def test_workers_get_the_longest_notebook_first_and_results_stay_in_name_order(t
     results = run_notebooks(SEEDS, tmp_path / "out", jobs=2, log=lambda *_: None)
     assert handed[0] == longest and sorted(handed) == notebooks
     assert [r["notebook"] for r in results] == [n.stem for n in notebooks]
+
+
+def test_a_notebook_opening_its_corpus_spares_the_collector_what_stays_loaded(tmp_path):
+    # in a process of its own: freezing the heap is for a kernel's lifetime
+    code = (
+        "import gc, sys\n"
+        "from analysis.runner.notebook import open_corpus, settle_heap\n"
+        "assert gc.get_freeze_count() == 0\n"
+        "opened = open_corpus('00_corpus_overview', sys.argv[1], sys.argv[2])\n"
+        "frozen = gc.get_freeze_count()\n"
+        "assert frozen > 10_000, frozen\n"
+        "assert settle_heap() is False and gc.get_freeze_count() == frozen\n"
+        "print('ok')\n")
+    done = subprocess.run([sys.executable, "-c", code, str(SEEDS), str(tmp_path)], capture_output=True,
+                          text=True, cwd=ROOT)
+    assert done.returncode == 0 and done.stdout.strip().endswith("ok"), done.stderr
