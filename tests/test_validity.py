@@ -301,6 +301,27 @@ def test_agreement_scores_and_disagreements_from_two_coders(seeds_processed, tmp
     assert int(np.trace(confusion.to_numpy())) == confusion.to_numpy().sum() == 40
 
 
+def test_consensus_is_the_strict_majority_in_order_of_first_appearance():
+    rows = [  # coder, doc, sentence, item, value
+        ("a", "d2", 1, "t", 1), ("b", "d2", 1, "t", 1), ("c", "d2", 1, "t", 0),   # 2 of 3 say 1
+        ("a", "d1", 4, "speaker", "xi"), ("b", "d1", 4, "speaker", "putin"),     # a tie: left out
+        ("a", "d1", 4, "t", 0),                                                  # one coder
+        ("a", "d1", 5, "speaker", "xi"), ("b", "d1", 5, "speaker", "putin"),
+        ("c", "d1", 5, "speaker", "putin"), ("d", "d1", 5, "speaker", "other"),  # 2 of 4
+        ("a", "d1", 6, "t", 1), ("b", "d1", 6, "t", 0), ("c", "d1", 6, "t", 1), ("d", "d1", 6, "t", 0)]
+    coded = pd.DataFrame([{"coder": c, "doc_id": d, "sentence_id": s, "sentence": f"{d} #{s}", "item": i,
+                           "value": v} for c, d, s, i, v in rows])
+    agreed = validation.consensus(coded)
+    assert list(agreed.columns) == ["doc_id", "sentence_id", "sentence", "item", "value", "coders", "agree"]
+    assert agreed.drop(columns="sentence").values.tolist() == [
+        ["d2", 1, "t", 1, 3, 2], ["d1", 4, "t", 0, 1, 1], ["d1", 5, "speaker", "putin", 4, 2]]
+    assert agreed["sentence"].tolist() == ["d2 #1", "d1 #4", "d1 #5"]
+    # the only speaker codes are tied: what is agreed is all 0/1, and comes out as numbers
+    themes_only = validation.consensus(coded[coded["sentence_id"] != 5])
+    assert themes_only["value"].tolist() == [1, 0] and themes_only["value"].dtype.kind == "i"
+    assert validation.consensus(coded.iloc[[3, 4]]).empty
+
+
 def test_scores_match_hand_counts():
     gold = pd.DataFrame({"t": [1, 1, 0, 0, 1, np.nan]})
     said = pd.DataFrame({"t": [1, 0, 1, 0, 1, 1]})

@@ -246,18 +246,24 @@ def consensus(coded):
     -------
     pandas.DataFrame
         ``doc_id``, ``sentence_id``, ``sentence``, ``item``, ``value``, ``coders``, ``agree``
-        (coders who gave that value).
+        (coders who gave that value); one row per sentence and item, in the order they first
+        appear in ``coded``.
     """
-    rows = []
-    for (doc_id, sentence_id, item), part in coded.groupby(["doc_id", "sentence_id", "item"], sort=False):
-        counts = part["value"].value_counts()
-        if len(counts) > 1 and counts.iloc[0] == counts.iloc[1]:
-            continue
-        rows.append({"doc_id": doc_id, "sentence_id": sentence_id,
-                     "sentence": part["sentence"].iloc[0], "item": item, "value": counts.index[0],
-                     "coders": len(part), "agree": int(counts.iloc[0])})
-    return pd.DataFrame(rows, columns=["doc_id", "sentence_id", "sentence", "item", "value",
-                                       "coders", "agree"])
+    keys = ["doc_id", "sentence_id", "item"]
+    columns = ["doc_id", "sentence_id", "sentence", "item", "value", "coders", "agree"]
+    coded = coded.dropna(subset=keys)
+    # each sentence and item once (its first row: its sentence), with how many coded it
+    first = coded.drop_duplicates(keys)[keys + ["sentence"]]
+    first = first.assign(coders=coded.groupby(keys, sort=False).size().to_numpy())
+    votes = coded.dropna(subset=["value"]).groupby(keys + ["value"], sort=False).size().rename("agree").reset_index()
+    top = votes.groupby(keys, sort=False)["agree"].transform("max")
+    leaders = votes[votes["agree"] == top]
+    single = leaders.groupby(keys, sort=False)["agree"].transform("size") == 1
+    agreed = first.merge(leaders[single], on=keys, how="inner")
+    if agreed.empty:
+        return pd.DataFrame(columns=columns)
+    # codes of one kind (all 0/1) come out as numbers, as a table built row by row infers them
+    return agreed[columns].reset_index(drop=True).infer_objects()
 
 
 def suite_codes(processed, codebook, keys=None, matches=None, attributed=None):
