@@ -229,3 +229,23 @@ def test_seed_reports_show_no_warnings_or_errors(seed_run):
         streams = [o for c in report.cells for o in c.get("outputs", [])
                    if o.get("output_type") == "stream" and o.get("name") == "stderr"]
         assert not streams, f"{result['notebook']}: {streams[0]['text'][:300]}"
+
+
+def test_pages_rendered_one_after_another_in_a_process_are_those_rendered_alone(tmp_path):
+    """A worker renders several notebooks with one exporter per setting: nothing of one page
+    may reach the next."""
+    pages = []
+    for i, words in enumerate(["# First\n\nThe first page.", "# Second\n\n<b>bold</b> and more."]):
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_markdown_cell(words),
+                    nbformat.v4.new_code_cell("x = 1", outputs=[nbformat.v4.new_output(
+                        "execute_result", {"text/plain": f"'output {i}'"}, execution_count=1)])]
+        nbformat.write(nb, tmp_path / f"{i}.ipynb")
+        pages.append(tmp_path / f"{i}.ipynb")
+    shown = {}
+    for run, (page, keep) in enumerate([(0, False), (1, True), (1, False), (0, True), (0, False)]):
+        render_html(pages[page], tmp_path / f"out{run}.html", keep_code=keep)
+        text = (tmp_path / f"out{run}.html").read_text(encoding="utf-8")
+        assert shown.setdefault((page, keep), text) == text
+        assert (f"output {page}" in text) and (f"output {1 - page}" not in text)
+        assert ("x = 1" in re.sub(r"<[^>]+>", "", text)) == keep  # the code, highlighted

@@ -11,6 +11,7 @@ nbformat and nbconvert are imported by the functions that use them. Every notebo
 this module for its Markdown and table helpers, and nbformat imports jsonschema, whose format
 checkers compile grammars when imported: about a second in every notebook's kernel.
 """
+import functools
 import html
 import re
 from pathlib import Path
@@ -196,6 +197,18 @@ def contents_html(body):
     return str(soup)
 
 
+@functools.lru_cache(maxsize=2)
+def _exporter(keep_code):
+    """One HTML exporter per process and setting: making one compiles its templates (a tenth
+    of a second), and a worker renders several notebooks."""
+    from nbconvert import HTMLExporter  # imported here: see the module docstring
+
+    # Headings keep their ids (their anchor links are hidden by the template) for the contents.
+    return HTMLExporter(extra_template_basedirs=[str(TEMPLATES)], template_name="report",
+                        embed_images=True, exclude_input=not keep_code,
+                        exclude_input_prompt=True, exclude_output_prompt=True)
+
+
 def render_html(report_path, html_path, keep_code=False):
     """Write the executed notebook as one self-contained HTML page (images embedded).
 
@@ -204,13 +217,7 @@ def render_html(report_path, html_path, keep_code=False):
     keep_code : bool, default False
         Show code cells; by default only text, tables and figures are shown.
     """
-    from nbconvert import HTMLExporter  # imported here: see the module docstring
-
-    # Headings keep their ids (their anchor links are hidden by the template) for the contents.
-    exporter = HTMLExporter(extra_template_basedirs=[str(TEMPLATES)], template_name="report",
-                            embed_images=True, exclude_input=not keep_code,
-                            exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_filename(str(report_path))
+    body, _ = _exporter(bool(keep_code)).from_filename(str(report_path))
     body = contents_html(body)
     with atomic_path(html_path) as temporary:
         Path(temporary).write_text(body, encoding="utf-8")
