@@ -24,6 +24,7 @@ import polars as pl
 
 from ..errors import CorpusError, CorpusWarning, ParameterError
 from ..rules import rules_for
+from .allocator import return_freed_memory
 from .boilerplate import repeated_lines
 from .cleaning import clean_batches, clean_with_removals, normalize_unicode, unified_column
 from .normalize import normalization_changes
@@ -429,6 +430,7 @@ def load_corpus(path, n_jobs=1, rules=None):
     CorpusWarning
         For a ``.txt`` file in the folder that no manifest row names.
     """
+    return_freed_memory()  # reading and cleaning free many batch-sized buffers too
     corpus_dir = Path(path)
     loaded_ns = time.time_ns()
     manifest = read_manifest(corpus_dir)

@@ -127,10 +127,23 @@ def _merged(chunks):
     merged = {"documents": sum(chunk["documents"] for chunk in chunks)}
     for key in ("sentences_per_document", "paragraph", "start", "end", "tokens", "document",
                 "column", "count"):
-        merged[key] = np.concatenate([chunk.pop(key) for chunk in chunks])
+        merged[key] = _joined(chunks, key, lambda n, key=key: np.empty(n, chunks[0][key].dtype))
     for key in ("sentence", "words"):
-        merged[key] = [value for chunk in chunks for value in chunk.pop(key)]
+        merged[key] = _joined(chunks, key, lambda n: [None] * n)
     return merged
+
+
+def _joined(chunks, key, empty):
+    """The chunks' ``key`` (arrays or lists) end to end in ``empty(total length)``, each
+    chunk's part let go once copied: no part is held twice, as np.concatenate or a list
+    comprehension would hold them all until the end (then the peak of memory)."""
+    out, at = empty(sum(len(chunk[key]) for chunk in chunks)), 0
+    for chunk in chunks:
+        part = chunk.pop(key)
+        out[at:at + len(part)] = part
+        at += len(part)
+        del part
+    return out
 
 
 def _summed_forms(tables):

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..rules import SHIPPED, RuleSet
+from .allocator import return_freed_memory
 from .matrix import DocumentFeatureMatrix, dfm_from_counts, dfm_subset, document_counts
 
 SENTENCE_COLUMNS = ["doc_id", "sentence_id", "paragraph", "start", "end", "sentence", "tokens",
@@ -87,6 +88,7 @@ def processed_corpus(corpus, n_jobs=1, warnings=(), rules=SHIPPED):
     -------
     ProcessedCorpus
     """
+    return_freed_memory()  # the peak of memory is the heap's leftovers otherwise
     found = document_counts(corpus["text"], n_jobs, rules)
     # The sentence table takes its columns out of ``found``, so that only the counts the
     # matrix needs are left when it is built (the peak of memory).
