@@ -318,3 +318,27 @@ def test_column_engine_allocator_returns_memory_unless_user_chose(set_by_user):
     ours = "background_thread:true,dirty_decay_ms:200,muzzy_decay_ms:0"
     assert conf.strip().endswith("," + (set_by_user or ours))
     assert ("background_thread" in conf) is (set_by_user is None)
+
+
+def test_chunks_are_joined_whole_and_a_wide_chunk_keeps_its_numbers():
+    """Chunks keep per-sentence numbers in 32 bits when they fit; joining them must neither
+    drop nor wrap a value that needed 64 (a document of more than 2**31 characters)."""
+    from analysis.text.matrix import _merged, _narrow
+
+    assert _narrow(np.array([0, 2 ** 31 - 1])).dtype == np.int32
+    assert _narrow(np.array([0, 2 ** 31])).dtype == np.int64
+    assert _narrow(np.array([], dtype=np.int64)).dtype == np.int32
+
+    def chunk(n, start, sentences):
+        numbers = _narrow(np.arange(start, start + n, dtype=np.int64))
+        return {"documents": 1, "sentences_per_document": np.array([n]), "paragraph": numbers,
+                "start": numbers, "end": numbers + 1, "tokens": _narrow(np.ones(n, np.int64)),
+                "document": np.zeros(n, np.uint32), "column": np.arange(n, dtype=np.uint32),
+                "count": np.ones(n, np.int32), "sentence": sentences, "words": sentences}
+
+    parts = [chunk(2, 0, ["a", "b"]), chunk(1, 2 ** 31 + 5, ["c"]), chunk(0, 0, []), chunk(2, 7, ["d", "e"])]
+    merged = _merged(parts)
+    assert merged["start"].tolist() == [0, 1, 2 ** 31 + 5, 7, 8] and merged["start"].dtype == np.int64
+    assert merged["sentence"] == ["a", "b", "c", "d", "e"] == merged["words"]
+    assert merged["documents"] == 4 and merged["sentences_per_document"].tolist() == [2, 1, 0, 2]
+    assert all(set(p) == {"documents"} for p in parts)  # each chunk's parts let go

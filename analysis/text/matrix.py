@@ -96,7 +96,7 @@ def _chunk_counts(texts, rules=SHIPPED):
             table.group_by("text").agg(words=pl.col("word").str.join(" "), tokens=pl.len()),
             on="text", how="left", maintain_order="left")
         words = made["words"].fill_null("").to_list()
-        tokens = made["tokens"].fill_null(0).to_numpy().astype(np.int64)
+        tokens = made["tokens"].fill_null(0).to_numpy()
         del made
     with stage("counts"):
         document = np.repeat(np.arange(len(texts), dtype=np.uint32), per_document)
@@ -112,10 +112,17 @@ def _chunk_counts(texts, rules=SHIPPED):
         counts = kept.with_columns(feature=pl.col("word").replace_strict(written, features)).group_by(
             "document", "feature", maintain_order=True).len("count")
         forms = forms.select("word", feature=features, count="len")
+    # Kept until the last chunk is done (the peak of memory): per-sentence numbers in 32 bits
+    # when they fit (a document under 2**31 characters); the sentence table has them in 64.
     return {"documents": len(texts), "sentences_per_document": per_document,
-            "paragraph": where[:, 0], "start": where[:, 1], "end": where[:, 2],
-            "sentence": sentences, "words": words, "tokens": tokens, "counts": counts,
-            "forms": forms}
+            "paragraph": _narrow(where[:, 0]), "start": _narrow(where[:, 1]),
+            "end": _narrow(where[:, 2]), "sentence": sentences, "words": words,
+            "tokens": _narrow(tokens), "counts": counts, "forms": forms}
+
+
+def _narrow(values):
+    """``values`` (integers, 0 or more) as int32 if they fit, else as they are."""
+    return values.astype(np.int32) if not len(values) or values.max() < 2 ** 31 else values
 
 
 def _merged(chunks):
@@ -127,7 +134,8 @@ def _merged(chunks):
     merged = {"documents": sum(chunk["documents"] for chunk in chunks)}
     for key in ("sentences_per_document", "paragraph", "start", "end", "tokens", "document",
                 "column", "count"):
-        merged[key] = _joined(chunks, key, lambda n, key=key: np.empty(n, chunks[0][key].dtype))
+        dtype = np.result_type(*(chunk[key].dtype for chunk in chunks))  # one chunk may be wider
+        merged[key] = _joined(chunks, key, lambda n, dtype=dtype: np.empty(n, dtype))
     for key in ("sentence", "words"):
         merged[key] = _joined(chunks, key, lambda n: [None] * n)
     return merged
