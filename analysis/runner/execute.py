@@ -410,7 +410,8 @@ def run_notebooks(corpus_dir, out_dir, only=None, parameters=None, notebooks_dir
         else:
             _run_in_workers(arguments, workers, results, log)
     finally:
-        results.sort(key=lambda r: [n.stem for n in notebooks].index(r["notebook"]))
+        names = [n.stem for n in notebooks]
+        results.sort(key=lambda r: names.index(r["notebook"]))
         record_seconds(notebooks, results)
         # whatever happened, the index and run.json describe what is there now
         shutil.rmtree(out_dir / ".staging" / run_id, ignore_errors=True)

@@ -44,10 +44,9 @@ def start_order(notebooks, seconds=None):
         Resolved path -> seconds (default: :func:`last_seconds`).
     """
     seconds = last_seconds() if seconds is None else seconds
-    position = {str(Path(n).resolve()): i for i, n in enumerate(notebooks)}
-    return sorted(notebooks, key=lambda n: (str(Path(n).resolve()) in seconds,
-                                            -seconds.get(str(Path(n).resolve()), 0.0),
-                                            position[str(Path(n).resolve())]))
+    keys = [str(Path(n).resolve()) for n in notebooks]
+    order = sorted(range(len(notebooks)), key=lambda i: (keys[i] in seconds, -seconds.get(keys[i], 0.0), i))
+    return [notebooks[i] for i in order]
 
 
 def record_seconds(notebooks, results):
