@@ -8,8 +8,8 @@ from pathlib import Path
 
 import matplotlib
 import matplotlib.text
-from matplotlib.layout_engine import PlaceHolderLayoutEngine
 import matplotlib.pyplot as plt
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
 from ..files import atomic_path, safe_name, write_table
 
@@ -69,10 +69,10 @@ def _laid_out(fig, dpi):
     ``savefig(bbox_inches="tight")`` lays the figure out in a draw that renders nothing before
     each file; with the box known and no layout engine, each file is drawn once. Only a
     figure with a layout engine needs that draw here (``tight_layout()`` leaves a placeholder
-    that lays out nothing): without one, measuring the extents
-    places what the box depends on (titles, tick labels, legends, annotations), and the box
-    is the same (a tenth of the figures' saving time). Text is measured at the PNG's ``dpi``,
-    so the PNG is cropped exactly as "tight" would crop it.
+    that lays out nothing): without one, measuring the extents places what the box depends on
+    (titles, tick labels, legends, annotations), and the box is the same (the draw was a tenth
+    of the figures' saving time). Text is measured at the PNG's ``dpi``, so the PNG is
+    cropped exactly as "tight" would crop it.
     """
     engine, shown_dpi = fig.get_layout_engine(), fig.dpi
     try:
