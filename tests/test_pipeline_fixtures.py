@@ -4,10 +4,12 @@ cleaning report, sentence table and document-feature matrix, on the seeds, on a 
 from them and on generated text full of Unicode, furniture and names to normalise."""
 import gzip
 import json
+import re
 from collections import Counter
 
 import pytest
 
+from conftest import ROOT
 from fixtures.pipeline import CORPORA, FIXTURE, corpus_folder, outputs
 
 
@@ -103,6 +105,46 @@ def test_what_lines_are_by_themselves_is_the_same_from_the_batch_columns_as_in_p
     assert min(kinds[k] for k in (boilerplate._BLANK, boilerplate._NOTICE, boilerplate._PROSE, boilerplate._OTHER)) > 500
     assert sum(bool(r) for r in removed_alone) > 500 and sum(not r for r in removed_alone) > 100
     assert removed_batch[-2:] == [{2: "author_note"}, {2: "author_note"}]
+
+
+def test_a_line_the_credit_patterns_match_is_never_skipped_by_the_quick_check(tmp_path):
+    # _may_be_credit spares most short lines the credit patterns' search; it may say "maybe"
+    # too often, never "no" for a line either pattern matches. Lines are built from markers,
+    # agencies, their case variants and look-alikes that case-insensitive matching pairs with
+    # ASCII letters (long s, Kelvin sign, dotted and dotless i), and plain words.
+    import random
+
+    from analysis.rules import SHIPPED, rules_for
+    from analysis.text import boilerplate
+
+    found = boilerplate.furniture_rules()
+    data = SHIPPED.toml("boilerplate.toml")["credits"]
+    pieces = (data["markers"] + data["agencies"] + [m.upper() for m in data["markers"]]
+              + [a.lower() for a in data["agencies"]] + ["PHOTO:", "Photo By", "\u017ftock", "\u212aremlin",
+                                                          "Photo credıt:", "cred\u0130t:", "\u00a9"]
+              + ["the", "leaders", "met", "in", "Moscow", "on", "Tuesday", ".", "!", "?", ")", "(", "/",
+                 "|", " ", "  ", "-", ":", "2024", "Getty", "pooled", "photograph", "imagery"])
+    rng = random.Random(11)
+    lines = ["".join(rng.choice(pieces) + rng.choice(["", " "]) for _ in range(rng.randint(1, 9))).strip()
+             for _ in range(40_000)]
+    # a caption ending in an agency, as pages write it
+    lines += [f"The leaders met in Moscow{rng.choice([' (', '(', ' / ', '/', ' | '])}{rng.choice(data['agencies'])}"
+              f"{rng.choice([')', ') ', ''])}" for _ in range(2_000)]
+
+    def check(lines, found, least):
+        matched = [l for l in lines if found["credit_end"].search(l) or found["credit_only"].match(l)]
+        assert len(matched) >= least
+        assert all(boilerplate._may_be_credit(l, l.lower(), found) for l in matched)
+        return [l for l in lines if not boilerplate._may_be_credit(l, l.lower(), found)]
+
+    assert len(check(lines, found, 5_000)) > 2_000  # the check does spare lines
+    # a user's marker that is not ASCII, yet matches ASCII text ("\u017f" is a long s)
+    shipped = (ROOT / "analysis" / "data" / "boilerplate.toml").read_text(encoding="utf-8")
+    mine = re.sub(r"(?ms)^markers = \[.*?\]", 'markers = ["\u017fource:"]', shipped, count=1)
+    assert mine != shipped
+    (tmp_path / "boilerplate.toml").write_text(mine, encoding="utf-8")
+    found = boilerplate.furniture_rules(rules_for(rules_dir=tmp_path))
+    check(["Picture Source: the Kremlin press office", "SOURCE: Xinhua"], found, 2)
 
 
 def test_the_language_check_matches_its_word_by_word_definition():

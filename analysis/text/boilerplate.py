@@ -78,6 +78,14 @@ def furniture_rules(rules=SHIPPED):
         rf"(?i:(?:{markers})\s*[^.!?]{{0,80}}$)|(?i:[/|]\s*(?:{agencies})\s*\)?$)|"
         rf"(?i:\((?:{agencies})\)\s*$)")
     compiled["credit_only"] = re.compile(rf"^\s*(?i:{markers})")
+    # What an ASCII line must hold for either pattern to match (see _may_be_credit): a marker,
+    # or the "/", "|" or "(" before an agency. A marker that is not ASCII keeps its pattern
+    # (case-insensitive matching can pair some such letters with ASCII ones).
+    others = [m for m in credits["markers"] if not m.isascii()]
+    compiled["credit_markers"] = tuple(m.lower() for m in credits["markers"] if m.isascii()) \
+        if all(credits["markers"]) and credits["markers"] else None
+    compiled["credit_other"] = re.compile("|".join(map(re.escape, others)), re.IGNORECASE).search \
+        if others else None
     # one search instead of a substring test per phrase (same answer: is any phrase in it?)
     compiled["notice_search"] = re.compile(
         "|".join(map(re.escape, compiled["notices"])) if compiled["notices"] else "(?!)").search
@@ -181,6 +189,18 @@ def _is_timestamp(words, found):
     return any(c.isdigit() for w in words for c in w) and dated / len(words) >= found["stamp_share"]
 
 
+def _may_be_credit(stripped, lowered, found):
+    """False only where neither credit pattern can match: an ASCII line with no credit marker
+    and none of "/", "|", "(" (the searches cost 15 microseconds a line, and most short lines
+    are not credits). Any other line goes to the patterns."""
+    markers = found["credit_markers"]
+    if markers is None or not stripped.isascii() or "/" in stripped or "|" in stripped \
+            or "(" in stripped:
+        return True
+    return any(m in lowered for m in markers) or (
+        found["credit_other"] is not None and found["credit_other"](stripped) is not None)
+
+
 def _what_it_is(line, found, repeated):
     """The rule that makes ``line`` furniture by itself, or ""."""
     stripped = line.strip()
@@ -201,9 +221,10 @@ def _what_it_is(line, found, repeated):
         return "furniture_start"
     if short and any(phrase in lowered for phrase in found["contains"]):
         return "furniture_phrase"
-    if found["credit_end"].search(stripped) and n_words <= found["caption_words"] \
+    if _may_be_credit(stripped, lowered, found) and (
+            found["credit_end"].search(stripped) and n_words <= found["caption_words"]
             and not _SENTENCE_END.search(stripped.rstrip(")")) or (
-            found["credit_only"].match(stripped) and short):
+            found["credit_only"].match(stripped) and short)):
         return "caption_credit"
     if short and _is_menu(stripped, found):
         return "menu"
