@@ -29,6 +29,23 @@ def seed_corpus():
     return analysis.load_corpus(SEEDS)
 
 
+def write_notebook(folder, name, *sources):
+    """Write ``folder/name.ipynb``: a ``parameters`` cell (corpus_dir, out_dir) and one code
+    cell per source, for the python3 kernel. Returns its path."""
+    import nbformat
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    nb = nbformat.v4.new_notebook()
+    parameters = nbformat.v4.new_code_cell('corpus_dir = "../seeds"\nout_dir = ".."')
+    parameters.metadata["tags"] = ["parameters"]
+    nb.cells = [parameters] + [nbformat.v4.new_code_cell(source) for source in sources]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = folder / f"{name}.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
 def write_corpus(folder, documents, columns=None):
     """Write a corpus folder: each document a dict of manifest values plus ``text`` (str or
     bytes) written to its ``file``. Returns the folder."""

@@ -20,7 +20,7 @@ from analysis.runner.execute import RunLocked, _lock, run_notebooks
 from analysis.runner.parameters import parse_value
 from analysis.runner.render import code_markdown, escape_markdown, header_markdown
 from analysis.text import cache
-from conftest import ROOT, SEEDS, document, write_corpus
+from conftest import ROOT, SEEDS, document, write_corpus, write_notebook
 
 QUIET = {"log": lambda *_: None}
 
@@ -200,15 +200,8 @@ def test_a_cache_entry_holding_something_else_is_not_used(tmp_path):
 @pytest.mark.notebooks
 def test_an_interrupted_run_leaves_provenance_that_says_so(tmp_path):
     notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    import nbformat
     for name, body in (("10_ok", "x = 1"), ("20_stop", "raise KeyboardInterrupt")):
-        nb = nbformat.v4.new_notebook()
-        cell = nbformat.v4.new_code_cell('corpus_dir = "../seeds"\nout_dir = ".."')
-        cell.metadata["tags"] = ["parameters"]
-        nb.cells = [cell, nbformat.v4.new_code_cell(body)]
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-        nbformat.write(nb, notebooks / f"{name}.ipynb")
+        write_notebook(notebooks, name, body)
     results = run_notebooks(SEEDS, tmp_path / "out", notebooks_dir=notebooks, **QUIET)
     manifest = json.loads((tmp_path / "out" / "reports" / "run.json").read_text())
     assert manifest["complete"] is False and manifest["notebooks"]["10_ok"]["ok"]

@@ -7,7 +7,7 @@ import pytest
 
 import analysis
 from analysis.runner.execute import NOTEBOOKS, notebook_paths, parse_value, run_notebooks
-from conftest import ROOT, SEEDS, document, synthetic_documents, write_corpus
+from conftest import ROOT, SEEDS, document, synthetic_documents, write_corpus, write_notebook
 
 
 def _cli(*args):
@@ -102,16 +102,10 @@ def _failing_overview(tmp_path):
     """A notebook called 00_corpus_overview that writes a figure and then fails, in a folder
     of its own (the runner must not swap its figures in)."""
     folder = tmp_path / "failing"
-    folder.mkdir()
-    nb = nbformat.v4.new_notebook()
-    parameters = nbformat.v4.new_code_cell('corpus_dir = "../seeds"\nout_dir = ".."')
-    parameters.metadata["tags"] = ["parameters"]
-    nb.cells = [parameters, nbformat.v4.new_code_cell(
-        "from pathlib import Path\nfolder = Path(out_dir) / 'figures' / '00_corpus_overview'\n"
-        "folder.mkdir(parents=True, exist_ok=True)\n(folder / 'timeline.csv').write_text('new')\n"
-        "raise ValueError('a cell that fails')")]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, folder / "00_corpus_overview.ipynb")
+    write_notebook(folder, "00_corpus_overview",
+                   "from pathlib import Path\nfolder = Path(out_dir) / 'figures' / '00_corpus_overview'\n"
+                   "folder.mkdir(parents=True, exist_ok=True)\n(folder / 'timeline.csv').write_text('new')\n"
+                   "raise ValueError('a cell that fails')")
     return folder
 
 
@@ -173,13 +167,7 @@ def test_the_executed_notebook_is_written_when_it_starts_and_ends_not_at_every_c
     import papermill.execute
 
     notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    nb = nbformat.v4.new_notebook()
-    parameters = nbformat.v4.new_code_cell('corpus_dir = "../seeds"\nout_dir = ".."')
-    parameters.metadata["tags"] = ["parameters"]
-    nb.cells = [parameters] + [nbformat.v4.new_code_cell(f"print({i})") for i in range(12)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, notebooks / "10_cells.ipynb")
+    write_notebook(notebooks, "10_cells", *(f"print({i})" for i in range(12)))
     writes = []
     for module in (papermill.engines, papermill.execute):
         original = module.write_ipynb

@@ -7,7 +7,7 @@ import pytest
 
 from analysis.runner.cli import main
 from analysis.runner.execute import run_notebooks
-from conftest import SEEDS, document, write_corpus
+from conftest import SEEDS, document, write_corpus, write_notebook
 from test_reports import CHROMIUM, QUIET, _browse
 
 # -- safety of shared output ---------------------------------------------------------------------
@@ -53,14 +53,8 @@ def test_list_parameters_arrive_typed_from_the_command_line(tmp_path):
 @pytest.mark.notebooks
 def test_a_killed_kernel_is_reported_not_a_hang(tmp_path):
     notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    nb = nbformat.v4.new_notebook()
-    parameters = nbformat.v4.new_code_cell('corpus_dir = "../seeds"\nout_dir = ".."')
-    parameters.metadata["tags"] = ["parameters"]
-    nb.cells = [parameters, nbformat.v4.new_code_cell('print("ran before the kill")'),
-                nbformat.v4.new_code_cell("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, notebooks / "99_dies.ipynb")
+    write_notebook(notebooks, "99_dies", 'print("ran before the kill")',
+                   "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")
     [result] = run_notebooks(SEEDS, tmp_path / "out", notebooks_dir=notebooks, **QUIET)
     assert not result["ok"]
     assert "kernel" in result["error"].lower()
@@ -77,14 +71,7 @@ def test_a_cell_out_of_time_leaves_the_partial_notebook(tmp_path, monkeypatch):
 
     monkeypatch.setattr(analysis.runner.execute, "CELL_TIMEOUT", 3)
     notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    nb = nbformat.v4.new_notebook()
-    parameters = nbformat.v4.new_code_cell('corpus_dir = "../seeds"\nout_dir = ".."')
-    parameters.metadata["tags"] = ["parameters"]
-    nb.cells = [parameters, nbformat.v4.new_code_cell('print("ran in time")'),
-                nbformat.v4.new_code_cell("import time\ntime.sleep(60)")]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, notebooks / "98_slow.ipynb")
+    write_notebook(notebooks, "98_slow", 'print("ran in time")', "import time\ntime.sleep(60)")
     [result] = run_notebooks(SEEDS, tmp_path / "out", notebooks_dir=notebooks, **QUIET)
     assert not result["ok"] and "timed out" in result["error"]
     partial = nbformat.read(tmp_path / "out" / "reports" / "failed" / "98_slow.ipynb", as_version=4)
