@@ -134,6 +134,30 @@ def test_batches_in_threads_or_one_at_a_time_give_the_same_processed_corpus(gene
     assert len(threaded.sentences) > 800
 
 
+@pytest.mark.parametrize("vectorizer_args", [{}, {"dtype": np.int64}])  # own matrix; scikit-learn's
+def test_each_document_keeps_its_own_counts_when_batches_hold_documents_without_features(
+        monkeypatch, vectorizer_args):
+    """A batch keeps how many counts each document has, not a document number per count:
+    documents with nothing to count (empty, only stop words or numbers) at the start, middle
+    and end of batches must still get their own, empty, row."""
+    import pandas as pd
+    from collections import Counter
+    from analysis.text import matrix
+
+    texts = ["", "Trade and energy cooperation grew.", "The of and 2024.",
+             "Energy, energy and more energy.", "Sanctions were discussed.", "",
+             "Taiwan was mentioned twice: Taiwan.", "of the", "Grain deals and grain prices."]
+    corpus = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": texts})
+    monkeypatch.setattr(matrix, "BATCH", 3)  # a featureless document begins, ends or fills a batch
+    dfm = analysis.document_feature_matrix(corpus, **vectorizer_args)
+    features = dfm.features["feature"].tolist()
+    rows = dfm.matrix.toarray()
+    assert rows.shape[0] == len(texts)
+    for text, row in zip(texts, rows):
+        assert {f: n for f, n in zip(features, row.tolist()) if n} == Counter(analysis.tokenize(text)), text
+    assert [bool(row.any()) for row in rows] == [False, True, False, True, True, False, True, False, True]
+
+
 def test_cleaning_batches_in_threads_gives_the_same_corpus(generated_folder, generated, monkeypatch):
     from analysis.text import cleaning
 
@@ -323,22 +347,30 @@ def test_column_engine_allocator_returns_memory_unless_user_chose(set_by_user):
 def test_chunks_are_joined_whole_and_a_wide_chunk_keeps_its_numbers():
     """Chunks keep per-sentence numbers in 32 bits when they fit; joining them must neither
     drop nor wrap a value that needed 64 (a document of more than 2**31 characters)."""
-    from analysis.text.matrix import _merged, _narrow
+    from analysis.text.matrix import _merged, _narrow, _unsigned
 
     assert _narrow(np.array([0, 2 ** 31 - 1])).dtype == np.int32
     assert _narrow(np.array([0, 2 ** 31])).dtype == np.int64
     assert _narrow(np.array([], dtype=np.int64)).dtype == np.int32
+    assert [_unsigned(np.array([0, top])).dtype for top in (255, 256, 2 ** 16, 2 ** 32)] == [
+        np.uint8, np.uint16, np.uint32, np.uint64]
+    assert _unsigned(np.array([], dtype=np.uint32)).dtype == np.uint8
 
-    def chunk(n, start, sentences):
+    def chunk(n, start, sentences, column=0):
         numbers = _narrow(np.arange(start, start + n, dtype=np.int64))
         return {"documents": 1, "sentences_per_document": np.array([n]), "paragraph": numbers,
                 "start": numbers, "end": numbers + 1, "tokens": _narrow(np.ones(n, np.int64)),
-                "document": np.zeros(n, np.uint32), "column": np.arange(n, dtype=np.uint32),
-                "count": np.ones(n, np.int32), "sentence": sentences, "words": sentences}
+                "counts_per_document": _narrow(np.array([n])),
+                "column": _unsigned(np.arange(column, column + n, dtype=np.uint32)),
+                "count": _unsigned(np.ones(n, np.int64)), "sentence": sentences, "words": sentences}
 
-    parts = [chunk(2, 0, ["a", "b"]), chunk(1, 2 ** 31 + 5, ["c"]), chunk(0, 0, []), chunk(2, 7, ["d", "e"])]
+    parts = [chunk(2, 0, ["a", "b"]), chunk(1, 2 ** 31 + 5, ["c"], column=70_000), chunk(0, 0, []),
+             chunk(2, 7, ["d", "e"], column=300)]
     merged = _merged(parts)
     assert merged["start"].tolist() == [0, 1, 2 ** 31 + 5, 7, 8] and merged["start"].dtype == np.int64
+    # column numbers kept in 8, 32 and 16 bits by their chunks come back whole
+    assert merged["column"].tolist() == [0, 1, 70_000, 300, 301] and merged["column"].dtype == np.uint32
+    assert merged["counts_per_document"].tolist() == [2, 1, 0, 2]
     assert merged["sentence"] == ["a", "b", "c", "d", "e"] == merged["words"]
     assert merged["documents"] == 4 and merged["sentences_per_document"].tolist() == [2, 1, 0, 2]
     assert all(set(p) == {"documents"} for p in parts)  # each chunk's parts let go

@@ -125,6 +125,13 @@ def _narrow(values):
     return values.astype(np.int32) if not len(values) or values.max() < 2 ** 31 else values
 
 
+def _unsigned(values):
+    """``values`` (integers, 0 or more) in the smallest unsigned type that holds them."""
+    top = int(values.max()) if len(values) else 0
+    return values.astype(next(t for t in (np.uint8, np.uint16, np.uint32, np.uint64) if top <= np.iinfo(t).max),
+                         copy=False)
+
+
 def _merged(chunks):
     """The results of consecutive chunks as one (documents numbered through already; word
     forms summed as they came, in :func:`document_counts`); each chunk's columns are let go
@@ -132,8 +139,8 @@ def _merged(chunks):
     if len(chunks) == 1:
         return chunks[0]
     merged = {"documents": sum(chunk["documents"] for chunk in chunks)}
-    for key in ("sentences_per_document", "paragraph", "start", "end", "tokens", "document",
-                "column", "count"):
+    for key in ("sentences_per_document", "paragraph", "start", "end", "tokens",
+                "counts_per_document", "column", "count"):
         dtype = np.result_type(*(chunk[key].dtype for chunk in chunks))  # one chunk may be wider
         merged[key] = _joined(chunks, key, lambda n, dtype=dtype: np.empty(n, dtype))
     for key in ("sentence", "words"):
@@ -199,22 +206,27 @@ def document_counts(texts, n_jobs=1, rules=SHIPPED):
         sentence, in text order: ``paragraph``, ``start``, ``end`` (arrays: paragraph number
         and character span in its text), ``sentence`` (list of str, as written), ``words``
         (list of str: the word tokens, stop words included, joined by spaces), ``tokens``
-        (array: how many); per (text, feature) with a count, texts in order and features in
-        the order the text first has them: ``document``, ``column``, ``count`` (arrays);
+        (array: how many); ``counts_per_document`` (array, one per text: how many features
+        it has); per (text, feature) with a count, texts in order and features in the order
+        the text first has them: ``column``, ``count`` (arrays of unsigned integers);
         ``vocabulary`` (polars Series: the feature of each column number); ``forms`` (polars
         DataFrame: ``word`` (form as written, stop words out), its ``feature`` and ``count``,
         times written).
     """
-    vocabulary, chunks, documents = _Vocabulary(), [], 0
+    vocabulary, chunks = _Vocabulary(), []
     summed, waiting = None, []  # the word forms summed so far, and the batches' not yet
     # two batches at once in threads: one's Python (Punkt's hard cases, normalisation,
     # expressions, stems) runs while the other's column work does
     for chunk in chunk_stream(_chunk_counts, texts, n_jobs, rules, batch=BATCH, threads=THREADS):
         counts = chunk.pop("counts")
-        chunk["document"] = counts["document"].to_numpy().astype(np.uint32) + np.uint32(documents)
-        chunk["column"] = vocabulary.encode(counts)
-        chunk["count"] = counts["count"].to_numpy().astype(np.int32)  # int64 only in the matrix
-        documents += chunk["documents"]
+        # Kept until the last batch is done (the peak of memory), so in as few bytes as they
+        # fit: a batch's counts are in document order, so each document's number of counts
+        # stands for a document number per count; column numbers and counts in the smallest
+        # unsigned type that holds them (int64 only in the matrix).
+        chunk["counts_per_document"] = _narrow(np.bincount(counts["document"].to_numpy(),
+                                                           minlength=chunk["documents"]))
+        chunk["column"] = _unsigned(vocabulary.encode(counts))
+        chunk["count"] = _unsigned(counts["count"].to_numpy())
         # Word forms are summed when the batches' tables waiting hold more rows than the sum:
         # the waiting tables never outgrow the sum, and each row is summed a few times at
         # most (summing the whole vocabulary again at every batch cost seconds on a large one)
@@ -293,7 +305,7 @@ def _count_matrix(found):
     index = np.int32 if len(found["count"]) <= np.iinfo(np.int32).max else np.int64
     rank = np.empty(len(vocabulary), dtype=index)
     rank[order] = np.arange(len(vocabulary), dtype=index)
-    indptr = np.concatenate([[0], np.cumsum(_bincount(found.pop("document"), rows))]).astype(index)
+    indptr = np.concatenate([[0], np.cumsum(found.pop("counts_per_document"), dtype=np.int64)]).astype(index)
     # Each column number (uint32, below 2**31: a vocabulary index) becomes its feature's rank
     # in place, so no second array of the matrix's size exists at the peak. ("clip" never
     # clips here, as every number is a row of rank; "raise" would buffer the output.)
@@ -309,8 +321,7 @@ def _count_matrix(found):
 
 def _per_document(found):
     """(features, counts) of each document, as scikit-learn's analyser is given them."""
-    per_row = np.bincount(found["document"], minlength=found["documents"])
-    bounds = np.concatenate([[0], np.cumsum(per_row)]).tolist()
+    bounds = np.concatenate([[0], np.cumsum(found["counts_per_document"], dtype=np.int64)]).tolist()
     features = found["vocabulary"].gather(found["column"]).to_list()
     counts = found["count"].tolist()
     return [(features[a:b], counts[a:b]) for a, b in zip(bounds, bounds[1:])]
@@ -530,16 +541,17 @@ def unit_matrix(word_lists, docvars, weighting="count", min_df=1, max_df=1.0):
     -------
     DocumentFeatureMatrix
     """
-    documents, columns, counts, forms, numbers = [], [], [], Counter(), {}
-    for number, words in enumerate(word_lists):
+    per_passage, columns, counts, forms, numbers = [], [], [], Counter(), {}
+    for words in word_lists:
         forms.update(words)
-        for feature, n in Counter(map(stem, words)).items():
-            documents.append(number)
+        features = Counter(map(stem, words))
+        per_passage.append(len(features))
+        for feature, n in features.items():
             columns.append(numbers.setdefault(feature, len(numbers)))
             counts.append(n)
     forms = pl.DataFrame({"word": list(forms), "feature": [stem(w) for w in forms], "count": list(forms.values())},
                          schema={"word": pl.String, "feature": pl.String, "count": pl.Int64})
-    found = {"documents": len(docvars), "forms": forms, "document": np.array(documents, dtype=np.uint32),
+    found = {"documents": len(docvars), "forms": forms, "counts_per_document": np.array(per_passage, dtype=np.int64),
              "column": np.array(columns, dtype=np.uint32), "count": np.array(counts, dtype=np.int64),
              "vocabulary": pl.Series(list(numbers), dtype=pl.String)}
     return dfm_from_counts(docvars, found, weighting, min_df, max_df)
