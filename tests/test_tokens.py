@@ -166,3 +166,44 @@ def test_user_rules_the_column_patterns_cannot_write_take_pythons_path(tmp_path)
     texts = ["The FAÇADE of the colour guard.", "G-20)US and the U.N. met.", "Nothing here."]
     assert normalized_texts(texts, rules).to_list() == [normalized_text(t, rules=rules) for t in texts]
     assert normalized_texts(texts, rules)[0] == "The FACADE of the color guard."
+
+
+def test_stems_of_many_words_are_stem_of_each_however_the_table_of_known_words_grows(monkeypatch):
+    """The batch pipeline stems each distinct word once per process, looking the others up in
+    a table: a word added twice (by another thread, or twice in one call) must not make a
+    lookup return more rows than it was given, and the table begins again past its limit."""
+    import polars as pl
+    from analysis.text import tokens
+    from analysis.text.tokens import _Stems, stem
+
+    words = ["cooperation", "cooperating", "united_nations", "résumés", "running", "ran",
+             "generously", "internationalisation", "skies", "dying", "news", "strategic"]
+    table = _Stems()
+
+    def of(batch):
+        return table(pl.Series(batch, dtype=pl.String)).to_list()
+
+    assert of(words[:4]) == [stem(w) for w in words[:4]]
+    # while this call stems its new words, "another thread" adds some of the same ones
+    stemmed, nested = tokens._stemmed, []
+
+    def meanwhile(word):
+        if not nested:
+            nested.append(None)
+            nested[0] = of(words[3:8])
+        return stemmed(word)
+
+    monkeypatch.setattr(tokens, "_stemmed", meanwhile)
+    assert of(words[2:10]) == [stem(w) for w in words[2:10]]
+    assert nested == [[stem(w) for w in words[3:8]]]
+    monkeypatch.setattr(tokens, "_stemmed", stemmed)
+    assert of(["ran", "swam", "swam", "flew"]) == [stem(w) for w in ["ran", "swam", "swam", "flew"]]
+    assert of(["swam"]) == [stem("swam")]
+    assert of(words + ["flew"]) == [stem(w) for w in words + ["flew"]]
+
+    monkeypatch.setattr(_Stems, "LIMIT", 5)
+    small = _Stems()
+    for start in range(0, len(words), 3):
+        assert small(pl.Series(words[start:start + 4])).to_list() == [stem(w) for w in words[start:start + 4]]
+        assert small._known.height <= 5
+    assert small(pl.Series(words)).to_list() == [stem(w) for w in words]

@@ -22,7 +22,7 @@ from ..rules import SHIPPED
 from .parallel import BATCH, THREADS, chunk_stream
 from .sentences import batch_sentence_spans
 from .stages import stage
-from .tokens import MWE_SEPARATOR, sentence_words, stem, stop_words
+from .tokens import MWE_SEPARATOR, sentence_words, stem, stems, stop_words
 
 METADATA_EXCLUDE = ("text",)
 
@@ -106,7 +106,7 @@ def _chunk_counts(texts, rules=SHIPPED):
         del table
         forms = kept.group_by("word").len()
         written = forms["word"]
-        features = pl.Series([stem(w) for w in written.to_list()], dtype=pl.String)
+        features = stems(written)
         # in order of first appearance, as a Counter per document had them (scikit-learn's
         # vectorisers number features in the order they first see them)
         counts = kept.with_columns(feature=pl.col("word").replace_strict(written, features)).group_by(

@@ -9,6 +9,7 @@ scikit-learn vectoriser as ``analyzer=analysis.tokenize``. Stems are for countin
 :func:`surface_forms` to show a stem as the word most often written ("cooperation", not
 "cooper").
 """
+import threading
 from collections import Counter, defaultdict
 from functools import lru_cache
 
@@ -55,12 +56,52 @@ def stop_words(rules=SHIPPED):
 _STEMMER = SnowballStemmer("english")
 
 
+def _stemmed(word):
+    return word if MWE_SEPARATOR in word else _STEMMER.stem(word)
+
+
 @lru_cache(maxsize=1 << 17)
 def stem(word):
     """Snowball stem of a lower-case word; joined expressions ("world_war_ii") stay whole."""
-    if MWE_SEPARATOR in word:
-        return word
-    return _STEMMER.stem(word)
+    return _stemmed(word)
+
+
+class _Stems:
+    """:func:`stem` of many words at once, each distinct word stemmed once per process.
+
+    The words stemmed so far are kept as a polars table (word, feature) and looked up by a
+    join, which lets go of Python's lock; only words not seen before go to NLTK's stemmer in
+    Python. (Looking each word up in :func:`stem`'s cache took as long as stemming the new
+    ones, on a large vocabulary, and held the lock; the cache also held every word and stem
+    as Python strings, evicting words it then stemmed again.) Safe to call from threads.
+    """
+
+    LIMIT = 1 << 21  # words kept (tens of MB at most): past it, the table begins again
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._known = pl.DataFrame(schema={"word": pl.String, "feature": pl.String})
+
+    def __call__(self, words):
+        """The stem of each of ``words`` (polars Series of distinct lower-case words), as a
+        polars Series of strings in the same order."""
+        found = pl.DataFrame({"word": words}).join(self._known, on="word", how="left",
+                                                   maintain_order="left")
+        features = found["feature"]
+        missing = features.is_null().arg_true()
+        if len(missing):
+            new = found["word"].gather(missing)
+            stems = pl.Series([_stemmed(w) for w in new.to_list()], dtype=pl.String)
+            features = features.scatter(missing, stems)
+            with self._lock:  # another thread may have added some of them meanwhile
+                known = self._known if self._known.height + len(new) <= self.LIMIT else self._known.clear()
+                added = pl.DataFrame({"word": new, "feature": stems}).unique("word").join(
+                    known, on="word", how="anti")
+                self._known = pl.concat([known, added], rechunk=True)
+        return features
+
+
+stems = _Stems()
 
 
 def _is_number(word):
