@@ -17,7 +17,6 @@ and only if it holds a processed corpus stored under the same key.
 import hashlib
 import os
 import pickle
-import stat
 import time
 import warnings
 from importlib import metadata
@@ -28,6 +27,7 @@ from ..rules import rules_for
 from .corpus import load_corpus_with_warnings
 from ..files import atomic_path
 from .fingerprint import corpus_hashes, file_hash, package_versions
+from .memo import cache_folder, private as _private
 from .processed import ProcessedCorpus, processed_corpus
 
 KEEP = 8
@@ -36,16 +36,6 @@ KEEP = 8
 class CacheWarning(UserWarning):
     """The cache could not be used; the corpus was processed without it."""
 _SOURCES = Path(__file__).resolve().parent.parent  # the package: every module shapes results
-
-
-def cache_folder(cache_dir=None):
-    """The folder entries go to (see the module's docstring); not created here."""
-    if cache_dir:
-        return Path(cache_dir)
-    if os.environ.get("ANALYSIS_CACHE_DIR"):
-        return Path(os.environ["ANALYSIS_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "analysis"
 
 
 def cache_key(corpus_dir, rules=None):
@@ -83,15 +73,6 @@ def _key_or_none(corpus_dir, rules):
         return cache_key(corpus_dir, rules)
     except (CorpusError, OSError):
         return None  # load_corpus says what is wrong, with every problem listed
-
-
-def _private(path):
-    """Whether ``path`` belongs to this user and nobody else may write to it."""
-    try:
-        info = os.stat(path)
-    except OSError:
-        return False
-    return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
 def _read(path, key):

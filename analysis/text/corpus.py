@@ -29,6 +29,7 @@ from .boilerplate import repeated_lines
 from .cleaning import clean_batches, clean_with_removals, normalize_unicode, unified_column
 from .normalize import normalization_changes
 from .dialect import characters, class_of
+from .memo import kept
 from .parallel import BATCH
 from .stages import stage
 
@@ -522,6 +523,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 
 @lru_cache(maxsize=None)
+@kept
 def _language_classes():
     """For polars (Rust's regex): Python's ``[^\\W\\d_]`` (a letter) written out; the letters
     that are not Latin (``"a" <= c.lower() <= "z"`` is false); and a pattern that matches a

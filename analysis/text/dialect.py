@@ -15,6 +15,8 @@ import numpy as np
 import polars as pl
 import regex
 
+from .memo import kept
+
 
 @lru_cache(maxsize=None)
 def all_characters():
@@ -49,6 +51,7 @@ def class_of(characters, negate=False):
 
 
 @lru_cache(maxsize=None)
+@kept
 def characters(pattern, module="re"):
     """The characters a one-character pattern matches in Python's ``re`` (or ``regex``), as one
     string in code point order (compact: a set of them would take ten times the memory)."""
@@ -57,6 +60,7 @@ def characters(pattern, module="re"):
 
 
 @lru_cache(maxsize=None)
+@kept
 def rust_characters(pattern):
     """:func:`characters` as the columnar engine's regex (Rust's) matches ``pattern``: for
     telling apart the characters on which the two engines disagree (``\\w``, and so ``\\b``)."""

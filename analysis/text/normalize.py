@@ -9,11 +9,12 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+import numpy as np
 import polars as pl
 
 from ..errors import RuleError
 from ..rules import SHIPPED
-from .dialect import all_characters, char_class, characters, class_of, rust_characters
+from .dialect import char_class, characters, class_of, rust_characters
 
 # A name is not matched inside a longer word or acronym ("UN" in "UNESCO", "US" in "USD").
 _BEFORE = r"(?<![\w.])"
@@ -212,7 +213,7 @@ def _ignorecase(char):
 
 @lru_cache(maxsize=None)
 def _ascii_ignorecase():
-    return frozenset(re.findall("(?i)[a-z]", all_characters()))
+    return frozenset(characters("(?i:[a-z])"))
 
 
 def _literal(text, ignorecase):
@@ -248,6 +249,11 @@ def _candidates(rules=SHIPPED):
 _OPEN, _CLOSE = "\x01", "\x02"
 
 
+def _code_points(text):
+    """The code points of ``text`` (numpy uint32)."""
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
 @lru_cache(maxsize=None)
 def _marking(rules=SHIPPED):
     """Rust patterns that find the spelling step's and the alias step's matches exactly where
@@ -274,15 +280,18 @@ def _marking(rules=SHIPPED):
     """
     _, mapping = _spelling(rules)
     _, exact, anycase, _ = _aliases(rules)
-    python_word, rust_word = set(characters(r"\w")), set(rust_characters(r"\w"))
-    unsafe = (python_word ^ rust_word) | {_OPEN, _CLOSE}
+    # the characters one engine's \w matches and the other's does not (code point arrays:
+    # sets of the 140,000 word characters took 0.05 s to build)
+    python_word = _code_points(characters(r"\w"))
+    unsafe = set(np.setxor1d(python_word, _code_points(rust_characters(r"\w")), assume_unique=True)
+                 .tobytes().decode("utf-32-le")) | {_OPEN, _CLOSE}
     before = "(^|" + char_class(r"[\w.]", negate=True) + ")"
 
     def ending(alternative):
         last = alternative[-1]
         if last == ".":
             return r"\B"
-        return r"\b" if last in python_word and last not in unsafe else None
+        return r"\b" if re.fullmatch(r"\w", last) and last not in unsafe else None
 
     def pattern(alternatives):
         endings = [ending(text) for text, _ in alternatives]
