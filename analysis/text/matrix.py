@@ -133,9 +133,8 @@ def _unsigned(values):
 
 
 def _merged(chunks):
-    """The results of consecutive chunks as one (documents numbered through already; word
-    forms summed as they came, in :func:`document_counts`); each chunk's columns are let go
-    as soon as they are copied."""
+    """The results of consecutive chunks as one (word forms summed as they came, in
+    :func:`document_counts`); each chunk's columns are let go as soon as they are copied."""
     if len(chunks) == 1:
         return chunks[0]
     merged = {"documents": sum(chunk["documents"] for chunk in chunks)}
@@ -306,9 +305,11 @@ def _count_matrix(found):
     rank = np.empty(len(vocabulary), dtype=index)
     rank[order] = np.arange(len(vocabulary), dtype=index)
     indptr = np.concatenate([[0], np.cumsum(found.pop("counts_per_document"), dtype=np.int64)]).astype(index)
-    # Each column number (uint32, below 2**31: a vocabulary index) becomes its feature's rank
-    # in place, so no second array of the matrix's size exists at the peak. ("clip" never
-    # clips here, as every number is a row of rank; "raise" would buffer the output.)
+    # Each column number (a vocabulary index, below 2**31) becomes its feature's rank: in
+    # place when it is uint32, so no second array of the matrix's size exists at the peak; a
+    # narrower one (a vocabulary of under 65,536 features) is copied to the index type first.
+    # ("clip" never clips here, as every number is a row of rank; "raise" would buffer the
+    # output.)
     column = found.pop("column")
     indices = column.view(np.int32) if index is np.int32 and column.dtype == np.uint32 \
         and column.flags.writeable else column.astype(index)
