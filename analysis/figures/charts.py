@@ -226,15 +226,18 @@ def interval_bars(table, title, xlabel, caption, group_title, max_groups=MAX_GRO
 
 
 def _spaced_labels(dates, span, gap=0.2):
-    """"YYYY-MM-DD" for each date, blank where it is closer than ``gap`` of ``span`` to the
-    last labelled one (two events weeks apart would print over each other)."""
-    labels, last = [], None
+    """"YYYY-MM-DD" for each date, on two staggered rows: a date closer than ``gap`` of
+    ``span`` to the last one labelled on the first row goes on the second ("\\n" before it),
+    if that row has room; blank only where neither has (two events weeks apart would print
+    over each other on one row)."""
+    labels, last = [], [None, None]  # the last date labelled on each row
     for date in dates:
-        if last is None or (date - last) >= span * gap:
-            labels.append(date.strftime("%Y-%m-%d"))
-            last = date
-        else:
+        row = next((r for r in (0, 1) if last[r] is None or (date - last[r]) >= span * gap), None)
+        if row is None:
             labels.append("")
+        else:
+            labels.append("\n" * row + date.strftime("%Y-%m-%d"))
+            last[row] = date
     return labels
 
 
