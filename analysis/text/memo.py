@@ -55,9 +55,9 @@ def _source_hash(path):
         return hashlib.sha256(handle.read()).hexdigest()
 
 
-def _key(function, args):
-    """Everything ``function(*args)``'s result depends on, as one string."""
-    parts = {"function": f"{function.__module__}.{function.__qualname__}", "args": list(args),
+def _key(function, arguments):
+    """Everything ``function(**arguments)``'s result depends on, as one string."""
+    parts = {"function": f"{function.__module__}.{function.__qualname__}", "args": arguments,
              "python": sys.version, "unicode": unicodedata.unidata_version,
              "regex": regex.__version__, "polars": pl.__version__,
              "source": _source_hash(inspect.getsourcefile(function)),
@@ -103,14 +103,18 @@ def kept(function):
     Unicode, ``regex`` and polars. Stack :func:`functools.lru_cache` above it, so a process
     reads each file at most once.
     """
+    signature = inspect.signature(function)
+
     @functools.wraps(function)
-    def wrapper(*args):
-        key = _key(function, args)
+    def wrapper(*args, **kwargs):
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()  # f(x) and f(x, default) are one entry
+        key = _key(function, bound.arguments)
         path = cache_folder() / TABLES / f"{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}.json"
         found = _read(path, key)
         if found is not None:
             return found
-        value = function(*args)
+        value = function(*args, **kwargs)
         _write(path, key, value)
         return value
     return wrapper
