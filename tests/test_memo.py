@@ -36,6 +36,15 @@ def test_a_kept_result_is_read_back_and_anything_doubtful_is_computed_again(tmp_
     assert table("a") == ("made of a", None)
     assert len(calls) == 5
 
+    for variable in ("ANALYSIS_CACHE_DIR", "XDG_CACHE_HOME", "HOME"):  # no home folder at all
+        monkeypatch.delenv(variable, raising=False)
+
+    def nowhere():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(memo.Path, "home", staticmethod(nowhere))
+    assert table("d") == ("made of d", None) and calls[-1] == "d"
+
     blocked = tmp_path / "a file"
     blocked.write_text("not a folder", encoding="utf-8")
     monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(blocked / "cache"))  # cannot be made: no error

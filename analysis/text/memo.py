@@ -110,7 +110,11 @@ def kept(function):
         bound = signature.bind(*args, **kwargs)
         bound.apply_defaults()  # f(x) and f(x, default) are one entry
         key = _key(function, bound.arguments)
-        path = cache_folder() / TABLES / f"{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}.json"
+        try:
+            folder = cache_folder() / TABLES
+        except (RuntimeError, OSError, KeyError):  # no home folder to be found (a bare container)
+            return function(*args, **kwargs)
+        path = folder / f"{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}.json"
         found = _read(path, key)
         if found is not None:
             return found
